@@ -1,0 +1,54 @@
+# Two commands on a fresh Debian machine with Python 3.11:
+#   make export   set up and write the bundled guide into exports/ in every format
+#   make test     set up with the development tools and run every check
+# Set-up steps are stamped, so re-running is fast when nothing changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+OUT    ?= exports
+
+# apt-get needs root; as another user, try sudo.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: export test lint typecheck pytest system-deps clean
+
+export: $(VENV)/.installed
+	$(BIN)/backpain-content export --format all --out $(OUT)
+
+test: $(VENV)/.installed-dev node_modules/.installed system-deps
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy --strict src
+	$(BIN)/pytest
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(VENV)/.installed
+
+# The browser and HTML validators the tests run (axe-core, the Nu validator) come from npm.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# What pip and npm cannot install: Debian's chromium (axe runs in it) and java (Nu validator).
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(VENV) node_modules build dist .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,66 @@
+"""Patient guide "Dry Needling for Back Pain" as typed data, rendered to HTML and more.
+
+import backpain_content as bc
+html = bc.render_html(bc.load_article())
+"""
+
+from __future__ import annotations
+
+from ._version import __version__
+from .content import bundled_articles, load_article, load_bundled, load_clinic
+from .errors import ContentError
+from .export import export
+from .formats import FORMATS, Format
+from .labels import Labels, labels_for
+from .model import (
+    SECTION_NAMES,
+    Article,
+    Cause,
+    CausesSection,
+    Clinic,
+    ClosingSection,
+    LifestyleSection,
+    LifestyleTip,
+    Mechanism,
+    MechanismsSection,
+    Provenance,
+    SectionName,
+    SessionGuidance,
+    TherapiesSection,
+    Therapy,
+    default_clinic,
+)
+from .renderers.html import HtmlOptions, render_html, stylesheet
+
+__all__ = [
+    "FORMATS",
+    "SECTION_NAMES",
+    "Article",
+    "Cause",
+    "CausesSection",
+    "Clinic",
+    "ClosingSection",
+    "ContentError",
+    "Format",
+    "HtmlOptions",
+    "Labels",
+    "LifestyleSection",
+    "LifestyleTip",
+    "Mechanism",
+    "MechanismsSection",
+    "Provenance",
+    "SectionName",
+    "SessionGuidance",
+    "TherapiesSection",
+    "Therapy",
+    "__version__",
+    "bundled_articles",
+    "default_clinic",
+    "export",
+    "labels_for",
+    "load_article",
+    "load_bundled",
+    "load_clinic",
+    "render_html",
+    "stylesheet",
+]

@@ -1,0 +1,117 @@
+"""The `backpain-content` command: export, list, schema and validate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from ._version import __version__
+from .content import bundled_articles, load_article, load_bundled, load_clinic
+from .errors import ContentError
+from .formats import FORMATS, format_names
+from .model import Article
+
+__all__ = ["main"]
+
+PROG = "backpain-content"
+EXIT_BAD_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # One line, like every other bad-input message, rather than usage and error.
+        self.exit(EXIT_BAD_INPUT, f"{PROG}: error: {message} (see {PROG} --help)\n")
+
+
+def _parser() -> argparse.ArgumentParser:
+    formats = "\n".join(f"  {f.name:<6} {f.description}" for f in FORMATS)
+    parser = _Parser(
+        prog=PROG,
+        description="Render the patient guide 'Dry Needling for Back Pain' in several formats.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=f"formats:\n{formats}\n\nexample:\n  {PROG} export --format all --out exports",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    export = commands.add_parser(
+        "export",
+        help="write the guide into a folder in one format or all",
+        description="Write the guide into a folder. Files are named ID.LANGUAGE.SUFFIX.",
+    )
+    export.add_argument(
+        "--format",
+        choices=(*format_names(), "all"),
+        default="all",
+        help="output format (default: all)",
+    )
+    export.add_argument(
+        "--out", default="exports", metavar="DIR", help="output folder (default: exports)"
+    )
+    export.add_argument(
+        "--clinic", metavar="FILE.toml", help="the clinic's own name, contact details and branding"
+    )
+    export.add_argument(
+        "article",
+        nargs="?",
+        metavar="ARTICLE_FILE",
+        help="a guide's TOML file (default: the bundled guide)",
+    )
+
+    commands.add_parser(
+        "list", help="list the bundled guides", description="List the bundled guides."
+    )
+    commands.add_parser(
+        "schema",
+        help="print the guide file's JSON Schema",
+        description="Print the JSON Schema of a guide's TOML file, for editors that validate.",
+    )
+    validate = commands.add_parser(
+        "validate",
+        help="check a guide's TOML file",
+        description="Check a guide's TOML file and report the first problem.",
+    )
+    validate.add_argument("file", metavar="FILE", help="the guide's TOML file")
+    return parser
+
+
+def schema_json() -> str:
+    """The article's JSON Schema, as the `schema` command prints it."""
+    return json.dumps(Article.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "list":
+        for name in bundled_articles():
+            article = load_bundled(name)
+            print(f"{name}\t{article.provenance.version}\t{article.title}")
+        return 0
+    if args.command == "schema":
+        sys.stdout.write(schema_json())
+        return 0
+    if args.command == "validate":
+        article = load_article(args.file)
+        version = article.provenance.version
+        print(f"{args.file}: valid ({article.id}, {article.language}, version {version})")
+        return 0
+    from .export import export
+
+    article = load_article(args.article)
+    clinic = load_clinic(args.clinic) if args.clinic else None
+    formats = None if args.format == "all" else [args.format]
+    for path in export(article, args.out, formats=formats, clinic=clinic):
+        print(path)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (2 for bad input)."""
+    args = _parser().parse_args(argv)
+    try:
+        return _run(args)
+    except ContentError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT

@@ -1,0 +1,158 @@
+"""Loading guides and clinic files from TOML into the model, with errors that name the field."""
+
+from __future__ import annotations
+
+import functools
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import ContentError
+from .model import Article, Clinic
+
+__all__ = [
+    "BUNDLED_ARTICLE",
+    "bundled_articles",
+    "load_article",
+    "load_bundled",
+    "load_clinic",
+    "validation_message",
+]
+
+BUNDLED_ARTICLE = "dry-needling-back-pain.en-CA"
+"""Name of the bundled guide that `load_article()` returns."""
+
+MAX_FILE_BYTES = 1024 * 1024
+"""A content file is a few kilobytes; a larger one is almost surely the wrong file."""
+
+_HINTS = {
+    "id": "must be lowercase letters, digits and single hyphens, such as dry-needling-back-pain",
+    "language": "must be a language tag such as en-CA",
+    "version": "must be a version number such as 1.0.0",
+    "phone": "must be a phone number: digits, spaces and + ( ) - . only",
+    "email": "must be an email address such as name@example.org",
+    "accent_colour": "must be a colour written #rrggbb",
+}
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
+def _field_path(loc: Sequence[int | str]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def validation_message(error: ValidationError) -> tuple[str, str]:
+    """The field path and a short description of the first problem in `error`."""
+    errors = error.errors(include_url=False, include_input=False)
+    first = errors[0]
+    loc = first["loc"]
+    kind = first["type"]
+    if kind == "missing":
+        problem = "is required but missing"
+    elif kind == "extra_forbidden":
+        problem = "is not a known field (check the spelling)"
+    elif kind == "string_pattern_mismatch" and loc and str(loc[-1]) in _HINTS:
+        problem = _HINTS[str(loc[-1])]
+    else:
+        problem = str(first["msg"]).removeprefix("Value error, ")
+    more = len(errors) - 1
+    if more:
+        problem += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return _field_path(loc) or "(top level)", problem
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        if path.is_dir():
+            raise ContentError(path, None, "is a folder, not a TOML file")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
+    except ContentError:
+        raise
+    except FileNotFoundError:
+        raise ContentError(path, None, "no such file") from None
+    except PermissionError:
+        raise ContentError(path, None, "cannot be read (permission denied)") from None
+    except OSError as exc:
+        raise ContentError(path, None, f"cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ContentError(path, None, "is larger than 1 MiB; is this the right file?")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(
+            path, None, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8"
+        ) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(path, None, f"is not valid TOML: {exc}") from None
+
+
+def _validate(model: type[_Model], data: Mapping[str, Any], source: str | Path) -> _Model:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        field, problem = validation_message(exc)
+        raise ContentError(source, field, problem) from None
+
+
+def bundled_articles() -> tuple[str, ...]:
+    """Names (`id.language`) of the guides that ship with the package."""
+    folder = resources.files(__package__).joinpath("articles")
+    return tuple(
+        sorted(
+            entry.name.removesuffix(".toml")
+            for entry in folder.iterdir()
+            if entry.name.endswith(".toml")
+        )
+    )
+
+
+@functools.cache
+def load_bundled(name: str) -> Article:
+    """A bundled guide by its name (`id.language`, see `bundled_articles()`)."""
+    if name not in bundled_articles():
+        known = ", ".join(bundled_articles())
+        raise ContentError(None, None, f"no bundled article {name!r} (bundled: {known})")
+    resource = resources.files(__package__).joinpath("articles", f"{name}.toml")
+    data = tomllib.loads(resource.read_text(encoding="utf-8"))
+    return _validate(Article, data, f"bundled article {name}")
+
+
+def load_article(path: str | os.PathLike[str] | None = None) -> Article:
+    """The bundled guide, or the guide in the TOML file at `path`.
+
+    Raises `ContentError` naming the file and field when the file is missing,
+    malformed or invalid.
+    """
+    if path is None:
+        return load_bundled(BUNDLED_ARTICLE)
+    file = Path(path)
+    return _validate(Article, _read_toml(file), file)
+
+
+def load_clinic(path: str | os.PathLike[str]) -> Clinic:
+    """The clinic described by the TOML file at `path`.
+
+    A relative `logo` path is taken from the clinic file's folder.
+    """
+    file = Path(path)
+    data = _read_toml(file)
+    logo = data.get("logo")
+    if isinstance(logo, str) and logo:
+        logo_path = Path(logo)
+        if not logo_path.is_absolute():
+            logo_path = file.parent / logo_path
+        if not logo_path.is_file():
+            raise ContentError(file, "logo", f"no such image file: {logo_path}")
+        data = {**data, "logo": logo_path}
+    return _validate(Clinic, data, file)

@@ -1,0 +1,52 @@
+"""The one registry of output formats: the CLI and `export()` read it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .errors import ContentError
+from .model import Article, Clinic
+
+__all__ = ["FORMATS", "Format", "format_names", "get_format"]
+
+
+@dataclass(frozen=True)
+class Format:
+    """An output format: its name, file suffix, media type and renderer."""
+
+    name: str
+    """Name used on the command line, such as `html`."""
+    suffix: str
+    """File name ending, such as `.html`."""
+    media_type: str
+    """MIME type of the output."""
+    description: str
+    """One line for `--help`."""
+    render: Callable[[Article, Clinic | None], bytes]
+    """Renders a whole article to the bytes of a file."""
+
+
+def _html_page(article: Article, clinic: Clinic | None) -> bytes:
+    from .renderers.html import HtmlOptions, render_html
+
+    return render_html(article, clinic=clinic, options=HtmlOptions(standalone=True)).encode("utf-8")
+
+
+FORMATS: tuple[Format, ...] = (
+    Format("html", ".html", "text/html", "standalone web page of the whole guide", _html_page),
+)
+
+
+def format_names() -> tuple[str, ...]:
+    """The registered format names, in registry order."""
+    return tuple(f.name for f in FORMATS)
+
+
+def get_format(name: str) -> Format:
+    """The format called `name`; an unknown name is an error listing the known ones."""
+    for candidate in FORMATS:
+        if candidate.name == name:
+            return candidate
+    known = ", ".join(format_names())
+    raise ContentError(None, "format", f"unknown format {name!r} (known formats: {known})")

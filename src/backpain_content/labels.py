@@ -1,0 +1,68 @@
+"""Words that are not article content ("Contents", "Page 1 of 2"), per language.
+
+They live in data files (`labels/LANG.toml`) so that a translation needs data, not code.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from importlib import resources
+
+from pydantic import BaseModel, ConfigDict
+
+__all__ = ["Labels", "labels_for"]
+
+
+class Labels(BaseModel):
+    """The interface words of one language."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+
+    contents: str
+    """Heading of a table of contents."""
+    my_plan: str
+    """Heading of the box a clinician fills in by pen."""
+    page_of: str
+    """Page numbering, with `{page}` and `{pages}`."""
+    source: str
+    """Label before the source article's title."""
+    version: str
+    """Label before the content version."""
+    last_reviewed: str
+    """Label before the last-reviewed date."""
+    disclaimer: str
+    """The general-information note every output carries."""
+    clinic_in_location: str
+    """How a clinic is named with its location, with `{name}` and `{location}`."""
+    term_separator: str
+    """What follows an item's title when its body runs on after it."""
+    contact: str
+    """Heading of the clinic's contact details."""
+    phone: str
+    """Label of the clinic's phone number."""
+    email: str
+    """Label of the clinic's email address."""
+    website: str
+    """Label of the clinic's website."""
+    booking: str
+    """Text of the clinic's booking link."""
+    sessions_range: str
+    """A range of sessions, with `{min}` and `{max}`."""
+
+
+@functools.cache
+def labels_for(language: str) -> Labels:
+    """The labels for a language tag such as `en-CA`.
+
+    Falls back to the primary language (`en`), then to English.
+    """
+    folder = resources.files(__package__).joinpath("labels")
+    primary = language.split("-", 1)[0]
+    for name in (language, primary, "en"):
+        if not name.replace("-", "").isalnum():
+            continue
+        resource = folder.joinpath(f"{name}.toml")
+        if resource.is_file():
+            return Labels.model_validate(tomllib.loads(resource.read_text(encoding="utf-8")))
+    raise LookupError(f"no labels for {language!r}")  # pragma: no cover - en.toml ships

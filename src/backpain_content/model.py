@@ -1,0 +1,343 @@
+"""The typed model of a patient guide and of the clinic that hands it out.
+
+The model knows no output format: renderers read it, it never reads them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import unicodedata
+from pathlib import Path
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+__all__ = [
+    "SECTION_NAMES",
+    "Article",
+    "Cause",
+    "CausesSection",
+    "Clinic",
+    "ClosingSection",
+    "LifestyleSection",
+    "LifestyleTip",
+    "Mechanism",
+    "MechanismsSection",
+    "Provenance",
+    "SectionName",
+    "SessionGuidance",
+    "TherapiesSection",
+    "Therapy",
+    "contrast_with_white",
+    "default_clinic",
+]
+
+SUMMARY_MAX_WORDS = 25
+CLINIC_PLACEHOLDER = "{clinic}"
+
+# Bidi embeddings, overrides and isolates can make text read differently from how it
+# is stored (CVE-2021-42574, "Trojan Source"); plain RTL text needs none of them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ALLOWED_CONTROLS = frozenset("\n\t")
+
+
+def _check_text(value: str) -> str:
+    for char in value:
+        if char in _BIDI_CONTROLS:
+            raise ValueError(f"contains the bidi control character U+{ord(char):04X}")
+        if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:
+            raise ValueError(f"contains the control character U+{ord(char):04X}")
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _check_line(value: str) -> str:
+    if "\n" in value or "\t" in value:
+        raise ValueError("must be a single line")
+    return value
+
+
+def _check_summary(value: str) -> str:
+    words = len(value.split())
+    if words > SUMMARY_MAX_WORDS:
+        raise ValueError(f"has {words} words; a summary has at most {SUMMARY_MAX_WORDS}")
+    return value
+
+
+def _check_web_url(value: str) -> str:
+    # Only absolute http(s) URLs: a `javascript:` or `data:` URL would run or
+    # smuggle content in every format that makes links (HTML, PDF, ePub, email).
+    if any(char.isspace() or char in '<>"{}|\\^`' for char in value):
+        raise ValueError("must be a URL without spaces, quotes or angle brackets")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("must be an absolute http:// or https:// URL")
+    return value
+
+
+def _check_contrast(value: str) -> str:
+    # Accent colours draw headings and rules on white paper and screens; WCAG AA
+    # asks 4.5:1 for normal-size text.
+    ratio = contrast_with_white(value)
+    if ratio < 4.5:
+        raise ValueError(
+            f"{value} has a contrast of {ratio:.2f}:1 against white; at least 4.5:1 is needed"
+        )
+    return value
+
+
+def contrast_with_white(colour: str) -> float:
+    """WCAG contrast ratio of a `#rrggbb` colour against white."""
+
+    def channel(hex_pair: str) -> float:
+        c = int(hex_pair, 16) / 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(colour[i : i + 2]) for i in (1, 3, 5))
+    luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return 1.05 / (luminance + 0.05)
+
+
+Text = Annotated[str, AfterValidator(_check_text)]
+"""Free text: any Unicode, but no control or bidi-override characters."""
+
+Line = Annotated[Text, AfterValidator(_check_line)]
+"""A single line of text, such as a title or a name."""
+
+Summary = Annotated[Line, AfterValidator(_check_summary)]
+"""A plain-language version of a body, at most 25 words."""
+
+Paragraphs = Annotated[tuple[Text, ...], Field(min_length=1)]
+
+WebUrl = Annotated[str, AfterValidator(_check_web_url)]
+"""An absolute http(s) URL."""
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+LanguageTag = Annotated[
+    str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
+]
+Version = Annotated[str, Field(pattern=r"^[0-9]+(?:\.[0-9]+){0,2}$")]
+Phone = Annotated[
+    str, Field(pattern=r"^\+?[0-9][0-9 ().-]{5,30}[0-9](?: ?(?:ext\.?|x) ?[0-9]{1,6})?$")
+]
+Email = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+        r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
+        max_length=254,
+    ),
+]
+Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$"), AfterValidator(_check_contrast)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        use_attribute_docstrings=True,
+        str_strip_whitespace=False,
+    )
+
+
+class Provenance(_Frozen):
+    """Where the guide comes from, and how current it is."""
+
+    source_title: Line
+    """Title of the source article, as its author published it."""
+    source_clinic: Line
+    """The clinic that wrote the source article."""
+    source_location: Line | None = None
+    """Where that clinic is, as the article names it."""
+    version: Version
+    """Version of this content, such as `1.0.0`; raise it on every change of wording."""
+    last_reviewed: datetime.date
+    """The day a clinician last reviewed this content."""
+
+
+class _Item(_Frozen):
+    title: Line
+    """Short heading of the item, as in the article."""
+    body: Text
+    """The item's full text from the article."""
+    summary: Summary
+    """Plain-language version of the body for handouts: at most 25 words, only the body's claims."""
+
+
+class Mechanism(_Item):
+    """One way dry needling helps back pain."""
+
+
+class Cause(_Item):
+    """One cause of back pain that dry needling can address."""
+
+
+class LifestyleTip(_Item):
+    """One thing a patient can do at home to help their back."""
+
+
+class Therapy(_Item):
+    """A treatment that works alongside dry needling."""
+
+
+class _Section(_Frozen):
+    heading: Line
+    """The section's heading."""
+    intro: Paragraphs
+    """Paragraphs before the list of items."""
+    summary: Summary
+    """Plain-language version of the introduction for handouts: at most 25 words."""
+    closing: tuple[Text, ...] = ()
+    """Paragraphs after the list of items."""
+
+
+class MechanismsSection(_Section):
+    """What dry needling is, and how it helps."""
+
+    items: Annotated[tuple[Mechanism, ...], Field(min_length=1)]
+    """The ways dry needling helps, in the article's order."""
+
+
+class CausesSection(_Section):
+    """Causes of back pain that dry needling can address."""
+
+    items: Annotated[tuple[Cause, ...], Field(min_length=1)]
+    """The causes, in the article's order."""
+
+
+class LifestyleSection(_Section):
+    """What a patient can do at home."""
+
+    items: Annotated[tuple[LifestyleTip, ...], Field(min_length=1)]
+    """The tips, in the article's order."""
+
+
+class TherapiesSection(_Section):
+    """Treatments that work alongside dry needling."""
+
+    items: Annotated[tuple[Therapy, ...], Field(min_length=1)]
+    """The treatments, in the article's order."""
+
+
+class SessionGuidance(_Frozen):
+    """How many sessions are typically needed."""
+
+    heading: Line
+    """The section's heading."""
+    paragraphs: Paragraphs
+    """The section's full text."""
+    typical_min: Annotated[int, Field(ge=1, le=100)]
+    """Fewest sessions in the typical range the text gives."""
+    typical_max: Annotated[int, Field(ge=1, le=100)]
+    """Most sessions in the typical range the text gives."""
+    summary: Summary
+    """Plain-language version of the typical range for handouts: at most 25 words."""
+    chronic_summary: Summary
+    """Plain-language note on chronic pain for handouts: at most 25 words."""
+
+    @model_validator(mode="after")
+    def _range_is_ordered(self) -> SessionGuidance:
+        if self.typical_min > self.typical_max:
+            raise ValueError(
+                f"typical_min ({self.typical_min}) is larger than typical_max ({self.typical_max})"
+            )
+        return self
+
+
+def _check_invitation(value: str) -> str:
+    if value.count(CLINIC_PLACEHOLDER) != 1:
+        raise ValueError(
+            f"must contain {CLINIC_PLACEHOLDER} exactly once, where the clinic is named"
+        )
+    return value
+
+
+class ClosingSection(_Frozen):
+    """The closing call to action."""
+
+    heading: Line
+    """The section's heading."""
+    paragraphs: tuple[Text, ...] = ()
+    """Paragraphs before the invitation."""
+    summary: Summary
+    """Plain-language version of the paragraphs for handouts: at most 25 words."""
+    invitation: Annotated[Text, AfterValidator(_check_invitation)]
+    """The invitation to book; `{clinic}` marks where the clinic's name goes."""
+
+
+SectionName = Literal["mechanisms", "causes", "sessions", "lifestyle", "therapies", "closing"]
+SECTION_NAMES: tuple[SectionName, ...] = (
+    "mechanisms",
+    "causes",
+    "sessions",
+    "lifestyle",
+    "therapies",
+    "closing",
+)
+"""The article's sections, in reading order."""
+
+
+class Article(_Frozen):
+    """A patient guide: the whole text of the article, in typed sections."""
+
+    id: Slug
+    """Short identifier used in file names, such as `dry-needling-back-pain`."""
+    language: LanguageTag
+    """Language tag of the text, such as `en-CA`."""
+    title: Line
+    """The article's title."""
+    condition: Line
+    """The condition the article is about, such as `Back pain`."""
+    therapy: Line
+    """The therapy the article is about, such as `Dry needling`."""
+    lede: Paragraphs
+    """Opening paragraphs, before the first section."""
+    provenance: Provenance
+    """Source, version and review date."""
+    mechanisms: MechanismsSection
+    """What dry needling is and how it helps."""
+    causes: CausesSection
+    """Causes of back pain it can address."""
+    sessions: SessionGuidance
+    """How many sessions are typically needed."""
+    lifestyle: LifestyleSection
+    """Lifestyle changes that help."""
+    therapies: TherapiesSection
+    """Complementary treatments."""
+    closing: ClosingSection
+    """The closing call to action."""
+
+
+class Clinic(_Frozen):
+    """The clinic handing the guide out: its name, contact details and branding."""
+
+    name: Line
+    """The clinic's name."""
+    location: Line | None = None
+    """Where the clinic is, such as a neighbourhood or city."""
+    phone: Phone | None = None
+    """Telephone number, as patients should dial it."""
+    email: Email | None = None
+    """Email address for patients."""
+    website: WebUrl | None = None
+    """The clinic's web site (http or https)."""
+    booking_url: WebUrl | None = None
+    """Where patients book an appointment online (http or https)."""
+    logo: Path | None = None
+    """PNG or JPEG logo; a relative path is read from the clinic file's folder."""
+    accent_colour: Colour = "#1d5c87"
+    """Colour for headings and rules, `#rrggbb`, with at least 4.5:1 contrast against white."""
+
+    @property
+    def link(self) -> str | None:
+        """The clinic's booking URL, or its website, or nothing."""
+        return self.booking_url or self.website
+
+
+def default_clinic(article: Article) -> Clinic:
+    """The clinic the article itself names, with only what the article says of it."""
+    return Clinic(
+        name=article.provenance.source_clinic, location=article.provenance.source_location
+    )

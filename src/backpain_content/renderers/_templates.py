@@ -1,0 +1,42 @@
+"""The one Jinja environment, and where the templates are found."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import jinja2
+
+__all__ = ["environment", "templates_dir"]
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def templates_dir() -> Path:
+    """The templates folder: inside the installed package, or the checkout's top-level one."""
+    for candidate in (_PACKAGE / "templates", _PACKAGE.parent.parent / "templates"):
+        if (candidate / "article.html.jinja").is_file():
+            return candidate
+    raise FileNotFoundError(f"templates not found beside {_PACKAGE}")  # pragma: no cover
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The shared environment: autoescaping every template, failing on any undefined name."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates_dir()),
+        # Every template we have renders markup, whatever its suffix (.html.jinja,
+        # .xhtml.jinja), so escaping is on for all of them rather than by suffix.
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,
+    )
+
+
+@functools.cache
+def read_static(name: str) -> str:
+    """A static file from the templates folder, such as the stylesheet."""
+    return (templates_dir() / name).read_text(encoding="utf-8")
