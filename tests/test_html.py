@@ -1,0 +1,221 @@
+"""The HTML renderer: golden files, structure, options, scoped CSS and hostile text."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import tinycss2
+from htmltools import parse, parse_fragment, skeleton, urls, visible_text
+
+import backpain_content as bc
+from backpain_content.model import CLINIC_PLACEHOLDER
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+
+def test_golden_snippet(article: bc.Article, golden: Callable[[str, str], None]) -> None:
+    golden("dry-needling-back-pain.en-CA.snippet.html", bc.render_html(article))
+
+
+def test_golden_standalone_page(article: bc.Article, golden: Callable[[str, str], None]) -> None:
+    page = bc.render_html(article, options=bc.HtmlOptions(standalone=True))
+    golden("dry-needling-back-pain.en-CA.page.html", page)
+
+
+def test_rendering_twice_gives_identical_output(article: bc.Article) -> None:
+    options = bc.HtmlOptions(standalone=True)
+    assert bc.render_html(article, options=options) == bc.render_html(article, options=options)
+
+
+def test_snippet_is_one_article_with_sections_lists_and_no_script(article: bc.Article) -> None:
+    root = parse_fragment(bc.render_html(article))
+    children = [child for child in root if isinstance(child.tag, str)]
+    assert [child.tag for child in children] == ["article"]
+    assert children[0].get("lang") == "en-CA"
+    sections = root.findall(".//section")
+    assert [s.get("id") for s in sections] == [f"bpc-{name}" for name in bc.SECTION_NAMES]
+    assert len(root.findall(".//ul[@class='bpc-items']/li")) == 4 + 6 + 7 + 4
+    assert root.findall(".//script") == []
+    assert not any(name.startswith("on") for e in root.iter() for name in e.attrib)
+    assert [e.tag for e in root.iter() if e.tag in ("h1", "h2", "h3")][:3] == ["h1", "h2", "h2"]
+
+
+def test_every_class_and_id_uses_the_prefix(article: bc.Article) -> None:
+    root = parse_fragment(bc.render_html(article))
+    classes = {c for e in root.iter() for c in (e.get("class") or "").split()}
+    ids = {e.get("id") for e in root.iter() if e.get("id")}
+    assert classes and ids
+    assert all(name == "bpc" or name.startswith("bpc-") for name in classes | ids)
+
+
+def test_every_css_selector_is_scoped_under_the_prefix() -> None:
+    rules = tinycss2.parse_stylesheet(bc.stylesheet(), skip_comments=True, skip_whitespace=True)
+    selectors = []
+    for rule in rules:
+        assert rule.type == "qualified-rule", f"unexpected CSS rule {rule.type}"
+        selectors += [s.strip() for s in tinycss2.serialize(rule.prelude).split(",")]
+    assert len(selectors) > 10
+    assert all(s == ".bpc" or s.startswith((".bpc ", ".bpc-")) for s in selectors), selectors
+
+
+def test_accent_colour_reaches_the_stylesheet(article: bc.Article) -> None:
+    clinic = bc.Clinic(name="Example Physio", accent_colour="#8a1c1c")
+    assert "--bpc-accent: #8a1c1c;" in bc.render_html(article, clinic=clinic)
+
+
+@pytest.mark.parametrize("level", [1, 2, 3, 4])
+def test_heading_level_sets_the_top_heading(article: bc.Article, level: int) -> None:
+    root = parse_fragment(bc.render_html(article, options=bc.HtmlOptions(heading_level=level)))
+    headings = [int(e.tag[1]) for e in root.iter() if e.tag in {f"h{n}" for n in range(1, 7)}]
+    assert headings[0] == level
+    assert min(headings) == level
+    assert max(headings) == level + 1
+
+
+def test_chosen_sections_only_in_the_order_asked(article: bc.Article) -> None:
+    options = bc.HtmlOptions(sections=("lifestyle", "causes"), heading_level=2)
+    html = bc.render_html(article, options=options)
+    root = parse_fragment(html)
+    assert [s.get("id") for s in root.findall(".//section")] == ["bpc-lifestyle", "bpc-causes"]
+    assert [e.tag for e in root.iter() if e.tag.startswith("h") and e.tag[1:].isdigit()] == ["h2", "h2"]
+    text = visible_text(html, fragment=True)
+    assert root.find(".//header") is None
+    assert article.lede[0] not in text
+    assert article.mechanisms.heading not in text
+    # Every output still names its source and carries the general-information note.
+    assert "Last reviewed 2026-11-27" in text
+    assert bc.labels_for("en").disclaimer in text
+
+
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"heading_level": 0},
+        {"heading_level": 5},
+        {"sections": ("causes", "causes")},
+        {"sections": ()},
+        {"sections": ("diet",)},
+        {"colour": "red"},
+    ],
+)
+def test_bad_options_are_refused(options: dict[str, Any]) -> None:
+    with pytest.raises(ValueError):  # noqa: PT011 - pydantic's ValidationError is a ValueError
+        bc.HtmlOptions(**options)
+
+
+def test_snippet_without_style_leaves_styling_to_the_host(article: bc.Article) -> None:
+    root = parse_fragment(bc.render_html(article, options=bc.HtmlOptions(include_style=False)))
+    assert root.findall(".//style") == []
+
+
+def test_standalone_page_has_language_title_style_and_json_ld(article: bc.Article) -> None:
+    document = parse(bc.render_html(article, options=bc.HtmlOptions(standalone=True)))
+    assert document.get("lang") == "en-CA"
+    assert document.findtext("head/title") == article.title
+    assert document.find("head/style") is not None
+    assert document.find("body//style") is None
+    scripts = document.findall(".//script")
+    assert [s.get("type") for s in scripts] == ["application/ld+json"]
+    data = json.loads(scripts[0].text or "")
+    assert data["@type"] == "MedicalWebPage"
+    assert data["lastReviewed"] == "2026-11-27"
+    assert {(a["@type"], a["name"]) for a in data["about"]} == {
+        ("MedicalCondition", "Back pain"),
+        ("MedicalTherapy", "Dry needling"),
+    }
+    assert document.find("body/main/article") is not None
+
+
+def test_clinic_contact_details_become_safe_links(article: bc.Article) -> None:
+    clinic = bc.Clinic(
+        name="Example Physio",
+        location="Springfield",
+        phone="+1 (555) 010-0000 ext. 12",
+        email="front@example.org",
+        website="https://example.org/",
+        booking_url="https://example.org/book?clinic=1&lang=en",
+    )
+    html = bc.render_html(article, clinic=clinic, options=bc.HtmlOptions(sections=("closing",)))
+    assert [u for u in urls(html, fragment=True) if not u.startswith("#")] == [
+        "tel:+15550100000",
+        "mailto:front@example.org",
+        "https://example.org/",
+        "https://example.org/book?clinic=1&lang=en",
+    ]
+    assert "Example Physio in Springfield is here to help." in visible_text(html, fragment=True)
+
+
+def test_interface_words_come_from_the_label_table_not_the_templates() -> None:
+    labels = bc.labels_for("en-CA").model_dump()
+    words = [labels[key] for key in ("contents", "last_reviewed", "my_plan", "disclaimer", "source")]
+    for template in TEMPLATES.glob("*.jinja"):
+        text = template.read_text(encoding="utf-8")
+        assert not [w for w in words if w in text], template.name
+
+
+def test_labels_fall_back_to_the_primary_language() -> None:
+    assert bc.labels_for("en-GB") == bc.labels_for("en")
+    assert bc.labels_for("xx") == bc.labels_for("en")
+
+
+# Hostile text in every string field
+
+
+HOSTILE = [
+    "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>',
+    "&amp; &lt;b&gt; AT&T &#x3C;",
+    "'single' \"double\" `back`",
+    "</style><style>*{display:none}</style>",
+    "</script><script>alert(1)</script>",
+    "<a href=\"javascript:alert(1)\">click</a> javascript:alert(1)",
+    "{{ 7*7 }} {% raw %} {# note #}",
+    "W" * 3000,
+]
+
+# Fields with a fixed format, which cannot carry free text (tested in test_content).
+FORMATTED = {("id",), ("language",), ("provenance", "version"), ("provenance", "last_reviewed")}
+
+
+def _replace_text(value: Any, text: str, path: tuple[str, ...] = ()) -> Any:
+    if isinstance(value, dict):
+        return {k: _replace_text(v, text, (*path, k)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_replace_text(v, text, path) for v in value]
+    if isinstance(value, str) and path not in FORMATTED:
+        return f"{text} {CLINIC_PLACEHOLDER} {text}" if path[-1] == "invitation" else text
+    return value
+
+
+def _with_text(article: bc.Article, text: str) -> tuple[bc.Article, bc.Clinic]:
+    data = _replace_text(article.model_dump(mode="json"), text)
+    clinic = bc.Clinic(name=text, location=text, website="https://example.org/")
+    return bc.Article.model_validate(data), clinic
+
+
+@pytest.mark.parametrize("standalone", [False, True], ids=["snippet", "page"])
+@pytest.mark.parametrize("text", HOSTILE, ids=lambda t: t[:20])
+def test_hostile_text_renders_literally(article: bc.Article, text: str, standalone: bool) -> None:
+    options = bc.HtmlOptions(standalone=standalone)
+    fragment = not standalone
+    hostile_article, hostile_clinic = _with_text(article, text)
+    safe_article, safe_clinic = _with_text(article, "Plain")
+    hostile = bc.render_html(hostile_article, clinic=hostile_clinic, options=options)
+    safe = bc.render_html(safe_article, clinic=safe_clinic, options=options)
+
+    # Same elements and attributes as with plain text: nothing was injected.
+    assert skeleton(hostile, fragment=fragment) == skeleton(safe, fragment=fragment)
+    assert urls(hostile, fragment=fragment) == urls(safe, fragment=fragment)
+    # The text is shown as it was written, in every field.
+    shown = visible_text(hostile, fragment=fragment)
+    assert shown.count(text) >= visible_text(safe, fragment=fragment).count("Plain") > 30
+    if standalone:
+        document = parse(hostile)
+        assert document.findtext("head/title") == text
+        data = json.loads(document.find("head/script").text or "")  # type: ignore[union-attr]
+        assert data["name"] == text
+        assert data["publisher"]["name"] == text
