@@ -79,6 +79,8 @@ def golden(request: pytest.FixtureRequest):  # type: ignore[no-untyped-def]
             return
         assert path.is_file(), f"no golden file {path}; run pytest --regen-golden"
         expected = path.read_text(encoding="utf-8")
-        assert actual == expected, f"output differs from {path}; if intended, run pytest --regen-golden"
+        assert actual == expected, (
+            f"output differs from {path}; if intended, run pytest --regen-golden"
+        )
 
     return check

@@ -11,9 +11,9 @@ import pytest
 import backpain_content as bc
 from backpain_content.content import BUNDLED_ARTICLE
 
-BUNDLED = (
-    Path(bc.__file__).parent / "articles" / f"{BUNDLED_ARTICLE}.toml"
-).read_text(encoding="utf-8")
+BUNDLED = (Path(bc.__file__).parent / "articles" / f"{BUNDLED_ARTICLE}.toml").read_text(
+    encoding="utf-8"
+)
 
 
 def test_bundled_article_loads_with_every_section(article: bc.Article) -> None:
@@ -40,12 +40,15 @@ def test_every_summary_is_short_and_every_item_has_a_body(article: bc.Article) -
     for section in sections:
         assert len(section.summary.split()) <= 25
         for item in section.items:
-            assert item.title and item.body
+            assert item.title
+            assert item.body
             assert len(item.summary.split()) <= 25
             assert len(item.summary) < len(item.body)
 
 
-def test_load_article_from_a_path_gives_an_equal_article(tmp_path: Path, article: bc.Article) -> None:
+def test_load_article_from_a_path_gives_an_equal_article(
+    tmp_path: Path, article: bc.Article
+) -> None:
     path = tmp_path / "guide.toml"
     path.write_text(BUNDLED, encoding="utf-8")
     assert bc.load_article(path) == article
@@ -63,10 +66,24 @@ class Bad:
 
 # Each case edits the bundled file's text and names the field and the problem expected.
 BAD_ARTICLES = [
-    Bad("malformed TOML", 'id = "dry-needling-back-pain"', "id = dry-needling", None, "is not valid TOML"),
+    Bad(
+        "malformed TOML",
+        'id = "dry-needling-back-pain"',
+        "id = dry-needling",
+        None,
+        "is not valid TOML",
+    ),
     Bad("missing field", 'title = "Regain', 'titel = "Regain', "title", "is required but missing"),
-    Bad("wrong type", "typical_min = 3", 'typical_min = "three"', "sessions.typical_min", "integer"),
-    Bad("unknown field", 'condition = "Back pain"', 'condition = "Back pain"\ncolour = "red"', "colour", "not a known field"),
+    Bad(
+        "wrong type", "typical_min = 3", 'typical_min = "three"', "sessions.typical_min", "integer"
+    ),
+    Bad(
+        "unknown field",
+        'condition = "Back pain"',
+        'condition = "Back pain"\ncolour = "red"',
+        "colour",
+        "not a known field",
+    ),
     Bad(
         "long summary",
         'summary = "Long-lasting pain, such as ongoing low back pain,',
@@ -74,15 +91,69 @@ BAD_ARTICLES = [
         "causes.items[2].summary",
         "words; a summary has at most 25",
     ),
-    Bad("control character", 'title = "Muscle Strain"', 'title = "Muscle\\u0007Strain"', "causes.items[0].title", "control character U+0007"),
-    Bad("bidi override", 'title = "Quit Smoking"', 'title = "Quit \\u202eSmoking"', "lifestyle.items[5].title", "bidi control character U+202E"),
-    Bad("newline in a title", 'heading = "Stop Living In Pain"', 'heading = "Stop\\nLiving"', "closing.heading", "single line"),
-    Bad("empty text", 'heading = "Stop Living In Pain"', 'heading = "  "', "closing.heading", "must not be empty"),
-    Bad("bad language tag", 'language = "en-CA"', 'language = "english"', "language", "language tag such as en-CA"),
-    Bad("bad id", 'id = "dry-needling-back-pain"', 'id = "../../etc/passwd"', "id", "lowercase letters"),
-    Bad("bad date", "last_reviewed = 2026-11-27", 'last_reviewed = "last week"', "provenance.last_reviewed", "date"),
-    Bad("range reversed", "typical_max = 6", "typical_max = 2", "sessions", "larger than typical_max"),
-    Bad("invitation without clinic", "effective solution, {clinic} is here", "effective solution, we are here", "closing.invitation", "{clinic} exactly once"),
+    Bad(
+        "control character",
+        'title = "Muscle Strain"',
+        'title = "Muscle\\u0007Strain"',
+        "causes.items[0].title",
+        "control character U+0007",
+    ),
+    Bad(
+        "bidi override",
+        'title = "Quit Smoking"',
+        'title = "Quit \\u202eSmoking"',
+        "lifestyle.items[5].title",
+        "bidi control character U+202E",
+    ),
+    Bad(
+        "newline in a title",
+        'heading = "Stop Living In Pain"',
+        'heading = "Stop\\nLiving"',
+        "closing.heading",
+        "single line",
+    ),
+    Bad(
+        "empty text",
+        'heading = "Stop Living In Pain"',
+        'heading = "  "',
+        "closing.heading",
+        "must not be empty",
+    ),
+    Bad(
+        "bad language tag",
+        'language = "en-CA"',
+        'language = "english"',
+        "language",
+        "language tag such as en-CA",
+    ),
+    Bad(
+        "bad id",
+        'id = "dry-needling-back-pain"',
+        'id = "../../etc/passwd"',
+        "id",
+        "lowercase letters",
+    ),
+    Bad(
+        "bad date",
+        "last_reviewed = 2026-11-27",
+        'last_reviewed = "last week"',
+        "provenance.last_reviewed",
+        "date",
+    ),
+    Bad(
+        "range reversed",
+        "typical_max = 6",
+        "typical_max = 2",
+        "sessions",
+        "larger than typical_max",
+    ),
+    Bad(
+        "invitation without clinic",
+        "effective solution, {clinic} is here",
+        "effective solution, we are here",
+        "closing.invitation",
+        "{clinic} exactly once",
+    ),
 ]
 
 
@@ -133,7 +204,9 @@ def _write(path: Path, data: bytes) -> Path:
     return path
 
 
-def test_error_message_stays_on_one_line_even_for_a_file_name_with_a_newline(tmp_path: Path) -> None:
+def test_error_message_stays_on_one_line_even_for_a_file_name_with_a_newline(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "two\nlines.toml"
     with pytest.raises(bc.ContentError) as caught:
         bc.load_article(path)

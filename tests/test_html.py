@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 import tinycss2
-from htmltools import parse, parse_fragment, skeleton, urls, visible_text
 
 import backpain_content as bc
 from backpain_content.model import CLINIC_PLACEHOLDER
+from htmltools import parse, parse_fragment, skeleton, urls, visible_text
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -48,7 +48,8 @@ def test_every_class_and_id_uses_the_prefix(article: bc.Article) -> None:
     root = parse_fragment(bc.render_html(article))
     classes = {c for e in root.iter() for c in (e.get("class") or "").split()}
     ids = {e.get("id") for e in root.iter() if e.get("id")}
-    assert classes and ids
+    assert classes
+    assert ids
     assert all(name == "bpc" or name.startswith("bpc-") for name in classes | ids)
 
 
@@ -81,7 +82,10 @@ def test_chosen_sections_only_in_the_order_asked(article: bc.Article) -> None:
     html = bc.render_html(article, options=options)
     root = parse_fragment(html)
     assert [s.get("id") for s in root.findall(".//section")] == ["bpc-lifestyle", "bpc-causes"]
-    assert [e.tag for e in root.iter() if e.tag.startswith("h") and e.tag[1:].isdigit()] == ["h2", "h2"]
+    assert [e.tag for e in root.iter() if e.tag.startswith("h") and e.tag[1:].isdigit()] == [
+        "h2",
+        "h2",
+    ]
     text = visible_text(html, fragment=True)
     assert root.find(".//header") is None
     assert article.lede[0] not in text
@@ -151,7 +155,9 @@ def test_clinic_contact_details_become_safe_links(article: bc.Article) -> None:
 
 def test_interface_words_come_from_the_label_table_not_the_templates() -> None:
     labels = bc.labels_for("en-CA").model_dump()
-    words = [labels[key] for key in ("contents", "last_reviewed", "my_plan", "disclaimer", "source")]
+    words = [
+        labels[key] for key in ("contents", "last_reviewed", "my_plan", "disclaimer", "source")
+    ]
     for template in TEMPLATES.glob("*.jinja"):
         text = template.read_text(encoding="utf-8")
         assert not [w for w in words if w in text], template.name
@@ -172,7 +178,7 @@ HOSTILE = [
     "'single' \"double\" `back`",
     "</style><style>*{display:none}</style>",
     "</script><script>alert(1)</script>",
-    "<a href=\"javascript:alert(1)\">click</a> javascript:alert(1)",
+    '<a href="javascript:alert(1)">click</a> javascript:alert(1)',
     "{{ 7*7 }} {% raw %} {# note #}",
     "W" * 3000,
 ]

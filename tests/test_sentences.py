@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-from htmltools import normalise, visible_text
-
 import backpain_content as bc
+from htmltools import normalise, visible_text
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 

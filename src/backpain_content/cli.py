@@ -12,7 +12,7 @@ from ._version import __version__
 from .content import bundled_articles, load_article, load_bundled, load_clinic
 from .errors import ContentError
 from .formats import FORMATS, format_names
-from .model import Article
+from .model import Article, Clinic
 
 __all__ = ["main"]
 
@@ -64,10 +64,13 @@ def _parser() -> argparse.ArgumentParser:
     commands.add_parser(
         "list", help="list the bundled guides", description="List the bundled guides."
     )
-    commands.add_parser(
+    schema = commands.add_parser(
         "schema",
-        help="print the guide file's JSON Schema",
-        description="Print the JSON Schema of a guide's TOML file, for editors that validate.",
+        help="print the JSON Schema of a guide file (or a clinic file)",
+        description="Print the JSON Schema of a guide's or a clinic's TOML file, for editors.",
+    )
+    schema.add_argument(
+        "kind", nargs="?", choices=("article", "clinic"), default="article", help="default: article"
     )
     validate = commands.add_parser(
         "validate",
@@ -78,9 +81,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def schema_json() -> str:
-    """The article's JSON Schema, as the `schema` command prints it."""
-    return json.dumps(Article.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
+def schema_json(kind: str = "article") -> str:
+    """The JSON Schema of a guide (`article`) or clinic file, as `schema` prints it."""
+    model = Article if kind == "article" else Clinic
+    return json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -90,7 +94,7 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{name}\t{article.provenance.version}\t{article.title}")
         return 0
     if args.command == "schema":
-        sys.stdout.write(schema_json())
+        sys.stdout.write(schema_json(args.kind))
         return 0
     if args.command == "validate":
         article = load_article(args.file)

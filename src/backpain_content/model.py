@@ -301,13 +301,13 @@ class Article(_Frozen):
     causes: CausesSection
     """Causes of back pain it can address."""
     sessions: SessionGuidance
-    """How many sessions are typically needed."""
+    """How many sessions are typically needed, in words and as a range."""
     lifestyle: LifestyleSection
     """Lifestyle changes that help."""
     therapies: TherapiesSection
     """Complementary treatments."""
     closing: ClosingSection
-    """The closing call to action."""
+    """The closing call to action, which names the clinic."""
 
 
 class Clinic(_Frozen):

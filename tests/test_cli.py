@@ -1,0 +1,162 @@
+"""The command line: export, list, schema, validate; bad input is one line and exit status 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import backpain_content as bc
+from backpain_content.cli import main, schema_json
+from backpain_content.formats import format_names
+from htmltools import visible_text
+
+DOCS = Path(__file__).resolve().parent.parent / "docs"
+EXPECTED_HTML = "dry-needling-back-pain.en-CA.html"
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in a separate process, as a person runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "backpain_content", *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_export_writes_every_format_named_from_id_and_language(tmp_path: Path) -> None:
+    result = run("export", "--out", str(tmp_path / "out"))
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert written == [EXPECTED_HTML]
+    page = (tmp_path / "out" / EXPECTED_HTML).read_text(encoding="utf-8")
+    assert page == bc.render_html(bc.load_article(), options=bc.HtmlOptions(standalone=True))
+    assert result.stdout.strip() == str(tmp_path / "out" / EXPECTED_HTML)
+
+
+def test_export_is_byte_identical_when_repeated(tmp_path: Path) -> None:
+    assert main(["export", "--format", "html", "--out", str(tmp_path / "a")]) == 0
+    assert main(["export", "--format", "all", "--out", str(tmp_path / "b")]) == 0
+    assert (tmp_path / "a" / EXPECTED_HTML).read_bytes() == (
+        tmp_path / "b" / EXPECTED_HTML
+    ).read_bytes()
+
+
+def test_export_uses_a_clinic_file_and_an_article_file(tmp_path: Path) -> None:
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text(
+        'name = "Example Physio"\nwebsite = "https://example.org/"\n', encoding="utf-8"
+    )
+    article = tmp_path / "guide.toml"
+    bundled = Path(bc.__file__).parent / "articles" / "dry-needling-back-pain.en-CA.toml"
+    article.write_text(
+        bundled.read_text(encoding="utf-8").replace(
+            'id = "dry-needling-back-pain"', 'id = "my-guide"'
+        ),
+        encoding="utf-8",
+    )
+    code = main(["export", "--out", str(tmp_path), "--clinic", str(clinic), str(article)])
+    assert code == 0
+    page = (tmp_path / "my-guide.en-CA.html").read_text(encoding="utf-8")
+    assert "Example Physio is here to help." in visible_text(page)
+    assert 'href="https://example.org/"' in page
+
+
+def test_export_leaves_no_temporary_files(tmp_path: Path) -> None:
+    assert main(["export", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [EXPECTED_HTML]
+    assert (tmp_path / EXPECTED_HTML).stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["export", "--format", "docx"], "invalid choice: 'docx'"),
+        (["export", "missing.toml"], "missing.toml: no such file"),
+        (["export", "--clinic", "nowhere.toml"], "nowhere.toml: no such file"),
+        (["validate", "broken.toml"], "broken.toml: is not valid TOML"),
+        (
+            ["validate", "invalid.toml"],
+            "invalid.toml: language: is required but missing (and 11 more problems)",
+        ),
+        (["export", "--out", "a-file/out"], "a-file/out: cannot write there"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        ([], "the following arguments are required: COMMAND"),
+    ],
+)
+def test_bad_input_is_one_line_naming_the_problem_and_exit_2(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    (tmp_path / "broken.toml").write_text("title = ", encoding="utf-8")
+    (tmp_path / "invalid.toml").write_text('id = "x"\n', encoding="utf-8")
+    (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
+    result = run(*args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("backpain-content: error: ")
+    assert expected in lines[0]
+    assert "Traceback" not in result.stderr
+    # Nothing was written where the export would have gone.
+    assert not (tmp_path / "exports").exists()
+
+
+def test_format_choices_come_from_the_registry() -> None:
+    result = run("export", "--help")
+    assert result.returncode == 0
+    assert "{" + ",".join([*format_names(), "all"]) + "}" in result.stdout
+
+
+def test_help_and_version() -> None:
+    helped = run("--help")
+    assert helped.returncode == 0
+    for command in ("export", "list", "schema", "validate"):
+        assert command in helped.stdout
+    version = run("--version")
+    assert version.stdout.strip() == f"backpain-content {bc.__version__}"
+
+
+def test_list_names_the_bundled_guide() -> None:
+    result = run("list")
+    assert result.returncode == 0
+    name, version, title = result.stdout.strip().split("\t")
+    assert (name, version) == ("dry-needling-back-pain.en-CA", "1.0.0")
+    assert title == bc.load_article().title
+
+
+def test_validate_accepts_a_good_file(tmp_path: Path) -> None:
+    bundled = Path(bc.__file__).parent / "articles" / "dry-needling-back-pain.en-CA.toml"
+    result = run("validate", str(bundled))
+    assert result.returncode == 0
+    assert "valid" in result.stdout
+
+
+@pytest.mark.parametrize("kind", ["article", "clinic"])
+def test_committed_schema_is_in_sync(kind: str) -> None:
+    committed = (DOCS / f"{kind}.schema.json").read_text(encoding="utf-8")
+    assert committed == schema_json(kind), (
+        f"docs/{kind}.schema.json is stale: run backpain-content schema {kind} > docs/{kind}.schema.json"
+    )
+    schema = json.loads(committed)
+    assert schema["additionalProperties"] is False
+    assert all("description" in field for field in schema["properties"].values())
+
+
+def test_schema_command_prints_the_article_schema() -> None:
+    result = run("schema")
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["title"] == "Article"
