@@ -185,6 +185,8 @@ class Therapy(_Item):
 class _Section(_Frozen):
     heading: Line
     """The section's heading."""
+    short_heading: Line
+    """A short plain-language heading for handouts."""
     intro: Paragraphs
     """Paragraphs before the list of items."""
     summary: Summary
@@ -226,6 +228,8 @@ class SessionGuidance(_Frozen):
 
     heading: Line
     """The section's heading."""
+    short_heading: Line
+    """A short plain-language heading for handouts."""
     paragraphs: Paragraphs
     """The section's full text."""
     typical_min: Annotated[int, Field(ge=1, le=100)]
@@ -259,6 +263,8 @@ class ClosingSection(_Frozen):
 
     heading: Line
     """The section's heading."""
+    short_heading: Line
+    """A short plain-language heading for handouts."""
     paragraphs: tuple[Text, ...] = ()
     """Paragraphs before the invitation."""
     summary: Summary
@@ -294,6 +300,8 @@ class Article(_Frozen):
     """The therapy the article is about, such as `Dry needling`."""
     lede: Paragraphs
     """Opening paragraphs, before the first section."""
+    summary: Summary
+    """Plain-language version for handouts of what the therapy is: at most 25 words."""
     provenance: Provenance
     """Source, version and review date."""
     mechanisms: MechanismsSection
