@@ -17,6 +17,13 @@ from htmltools import visible_text
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 EXPECTED_HTML = "dry-needling-back-pain.en-CA.html"
+EXPECTED_ALL = sorted(
+    [
+        EXPECTED_HTML,
+        "dry-needling-back-pain.en-CA.pdf",
+        "dry-needling-back-pain.en-CA.large-print.pdf",
+    ]
+)
 
 
 def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -35,10 +42,12 @@ def test_export_writes_every_format_named_from_id_and_language(tmp_path: Path) -
     result = run("export", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert written == [EXPECTED_HTML]
+    assert written == EXPECTED_ALL
     page = (tmp_path / "out" / EXPECTED_HTML).read_text(encoding="utf-8")
     assert page == bc.render_html(bc.load_article(), options=bc.HtmlOptions(standalone=True))
-    assert result.stdout.strip() == str(tmp_path / "out" / EXPECTED_HTML)
+    assert sorted(result.stdout.split()) == [str(tmp_path / "out" / name) for name in EXPECTED_ALL]
+    handout = (tmp_path / "out" / "dry-needling-back-pain.en-CA.pdf").read_bytes()
+    assert handout == bc.render_pdf(bc.load_article())
 
 
 def test_export_is_byte_identical_when_repeated(tmp_path: Path) -> None:
@@ -71,7 +80,7 @@ def test_export_uses_a_clinic_file_and_an_article_file(tmp_path: Path) -> None:
 
 def test_export_leaves_no_temporary_files(tmp_path: Path) -> None:
     assert main(["export", "--out", str(tmp_path)]) == 0
-    assert sorted(p.name for p in tmp_path.iterdir()) == [EXPECTED_HTML]
+    assert sorted(p.name for p in tmp_path.iterdir()) == EXPECTED_ALL
     assert (tmp_path / EXPECTED_HTML).stat().st_mode & 0o777 == 0o666 & ~_umask()
 
 
@@ -160,3 +169,22 @@ def test_schema_command_prints_the_article_schema() -> None:
     result = run("schema")
     assert result.returncode == 0
     assert json.loads(result.stdout)["title"] == "Article"
+
+
+@pytest.mark.parametrize(
+    ("args", "options"),
+    [
+        (["--format", "pdf", "--paper", "a4"], {"paper": "a4"}),
+        (["--large-print"], {"large_print": True}),
+        (["--format", "pdf-large", "--paper", "a4"], {"large_print": True, "paper": "a4"}),
+    ],
+)
+def test_export_handout_options(
+    tmp_path: Path, args: list[str], options: dict[str, object]
+) -> None:
+    assert main(["export", "--out", str(tmp_path), *args]) == 0
+    [written] = list(tmp_path.iterdir())
+    expected = bc.render_pdf(bc.load_article(), options=bc.HandoutOptions(**options))  # type: ignore[arg-type]
+    assert written.read_bytes() == expected
+    suffix = ".large-print.pdf" if options.get("large_print") else ".pdf"
+    assert written.name == "dry-needling-back-pain.en-CA" + suffix

@@ -31,6 +31,7 @@ from .model import (
     default_clinic,
 )
 from .renderers.html import HtmlOptions, render_html, stylesheet
+from .renderers.pdf import HandoutOptions, render_pdf
 
 __all__ = [
     "FORMATS",
@@ -42,6 +43,7 @@ __all__ = [
     "ClosingSection",
     "ContentError",
     "Format",
+    "HandoutOptions",
     "HtmlOptions",
     "Labels",
     "LifestyleSection",
@@ -62,5 +64,6 @@ __all__ = [
     "load_bundled",
     "load_clinic",
     "render_html",
+    "render_pdf",
     "stylesheet",
 ]

@@ -11,7 +11,7 @@ from typing import NoReturn
 from ._version import __version__
 from .content import bundled_articles, load_article, load_bundled, load_clinic
 from .errors import ContentError
-from .formats import FORMATS, format_names
+from .formats import FORMATS, PAPERS, format_names
 from .model import Article, Clinic
 
 __all__ = ["main"]
@@ -47,6 +47,14 @@ def _parser() -> argparse.ArgumentParser:
         choices=(*format_names(), "all"),
         default="all",
         help="output format (default: all)",
+    )
+    export.add_argument(
+        "--paper", choices=PAPERS, default="letter", help="paper size of handouts (default: letter)"
+    )
+    export.add_argument(
+        "--large-print",
+        action="store_true",
+        help="only the large-print handout (the same as --format pdf-large)",
     )
     export.add_argument(
         "--out", default="exports", metavar="DIR", help="output folder (default: exports)"
@@ -106,7 +114,9 @@ def _run(args: argparse.Namespace) -> int:
     article = load_article(args.article)
     clinic = load_clinic(args.clinic) if args.clinic else None
     formats = None if args.format == "all" else [args.format]
-    for path in export(article, args.out, formats=formats, clinic=clinic):
+    if args.large_print:
+        formats = ["pdf-large"]
+    for path in export(article, args.out, formats=formats, clinic=clinic, paper=args.paper):
         print(path)
     return 0
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import ContentError
-from .formats import FORMATS, Format, get_format
+from .formats import FORMATS, Format, Paper, get_format
 from .model import Article, Clinic
 
 __all__ = ["export", "output_name", "write_atomic"]
@@ -43,6 +43,7 @@ def export(
     *,
     formats: Iterable[str] | None = None,
     clinic: Clinic | None = None,
+    paper: Paper = "letter",
 ) -> list[Path]:
     """Render `article` in each format (all when `formats` is None) and write the files.
 
@@ -51,7 +52,7 @@ def export(
     """
     chosen = FORMATS if formats is None else tuple(get_format(name) for name in formats)
     folder = Path(out_dir)
-    rendered = [(output_name(article, fmt), fmt.render(article, clinic)) for fmt in chosen]
+    rendered = [(output_name(article, fmt), fmt.render(article, clinic, paper)) for fmt in chosen]
     try:
         folder.mkdir(parents=True, exist_ok=True)
         if not folder.is_dir():

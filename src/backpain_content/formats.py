@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Literal
 
 from .errors import ContentError
 from .model import Article, Clinic
 
-__all__ = ["FORMATS", "Format", "format_names", "get_format"]
+__all__ = ["FORMATS", "PAPERS", "Format", "Paper", "format_names", "get_format"]
 
 
 @dataclass(frozen=True)
@@ -23,18 +24,42 @@ class Format:
     """MIME type of the output."""
     description: str
     """One line for `--help`."""
-    render: Callable[[Article, Clinic | None], bytes]
-    """Renders a whole article to the bytes of a file."""
+    render: Callable[[Article, Clinic | None, Paper], bytes]
+    """Renders a whole article to the bytes of a file, for a paper size where that matters."""
 
 
-def _html_page(article: Article, clinic: Clinic | None) -> bytes:
+Paper = Literal["letter", "a4"]
+PAPERS: tuple[Paper, ...] = ("letter", "a4")
+
+
+def _html_page(article: Article, clinic: Clinic | None, paper: Paper) -> bytes:
     from .renderers.html import HtmlOptions, render_html
 
     return render_html(article, clinic=clinic, options=HtmlOptions(standalone=True)).encode("utf-8")
 
 
+def _handout(article: Article, clinic: Clinic | None, paper: Paper) -> bytes:
+    from .renderers.pdf import HandoutOptions, render_pdf
+
+    return render_pdf(article, clinic=clinic, options=HandoutOptions(paper=paper))
+
+
+def _large_print_handout(article: Article, clinic: Clinic | None, paper: Paper) -> bytes:
+    from .renderers.pdf import HandoutOptions, render_pdf
+
+    return render_pdf(article, clinic=clinic, options=HandoutOptions(paper=paper, large_print=True))
+
+
 FORMATS: tuple[Format, ...] = (
     Format("html", ".html", "text/html", "standalone web page of the whole guide", _html_page),
+    Format("pdf", ".pdf", "application/pdf", "printable 2-page patient handout", _handout),
+    Format(
+        "pdf-large",
+        ".large-print.pdf",
+        "application/pdf",
+        "large-print handout (18 pt)",
+        _large_print_handout,
+    ),
 )
 
 

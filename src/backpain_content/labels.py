@@ -49,6 +49,16 @@ class Labels(BaseModel):
     """Text of the clinic's booking link."""
     sessions_range: str
     """A range of sessions, with `{min}` and `{max}`."""
+    plan_sessions: str
+    """Line of the plan box for the number of sessions."""
+    plan_next: str
+    """Line of the plan box for the next appointment."""
+    plan_exercises: str
+    """Line of the plan box for exercises."""
+    scan_to_book: str
+    """Caption of a QR code that opens the booking page."""
+    scan_to_visit: str
+    """Caption of a QR code that opens the clinic's website."""
 
 
 @functools.cache
