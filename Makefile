@@ -27,16 +27,17 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[epub]'
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -e '.[dev,epub]'
 	touch $@ $(VENV)/.installed
 
-# The browser and HTML validators the tests run (axe-core, the Nu validator) come from npm.
+# The validators the tests run come from npm: axe-core, the Nu validator, DAISY Ace.
+# Ace's puppeteer would download its own browser, which fails here: it uses Debian's chromium.
 node_modules/.installed: package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	PUPPETEER_SKIP_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # What pip and npm cannot install: Debian's chromium (axe runs in it), java (Nu validator),

@@ -20,6 +20,7 @@ EXPECTED_HTML = "dry-needling-back-pain.en-CA.html"
 EXPECTED_ALL = sorted(
     [
         EXPECTED_HTML,
+        "dry-needling-back-pain.en-CA.epub",
         "dry-needling-back-pain.en-CA.pdf",
         "dry-needling-back-pain.en-CA.large-print.pdf",
     ]

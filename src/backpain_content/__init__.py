@@ -30,6 +30,7 @@ from .model import (
     Therapy,
     default_clinic,
 )
+from .renderers.epub import EpubOptions, render_epub
 from .renderers.html import HtmlOptions, render_html, stylesheet
 from .renderers.pdf import HandoutOptions, render_pdf
 
@@ -42,6 +43,7 @@ __all__ = [
     "Clinic",
     "ClosingSection",
     "ContentError",
+    "EpubOptions",
     "Format",
     "HandoutOptions",
     "HtmlOptions",
@@ -63,6 +65,7 @@ __all__ = [
     "load_article",
     "load_bundled",
     "load_clinic",
+    "render_epub",
     "render_html",
     "render_pdf",
     "stylesheet",

@@ -114,6 +114,10 @@ def _run(args: argparse.Namespace) -> int:
     article = load_article(args.article)
     clinic = load_clinic(args.clinic) if args.clinic else None
     formats = None if args.format == "all" else [args.format]
+    if formats is None:
+        for fmt in FORMATS:
+            if not fmt.available():
+                print(f"{PROG}: note: skipping {fmt.name}: {fmt.missing}", file=sys.stderr)
     if args.large_print:
         formats = ["pdf-large"]
     for path in export(article, args.out, formats=formats, clinic=clinic, paper=args.paper):

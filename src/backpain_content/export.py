@@ -45,12 +45,18 @@ def export(
     clinic: Clinic | None = None,
     paper: Paper = "letter",
 ) -> list[Path]:
-    """Render `article` in each format (all when `formats` is None) and write the files.
+    """Render `article` in each format and write the files.
+
+    `formats=None` means every format whose requirements are installed (see
+    `Format.available`); naming a format that is not installed is an error.
 
     Everything is rendered before anything is written, so a renderer that fails
     leaves the folder as it was. Returns the paths written.
     """
-    chosen = FORMATS if formats is None else tuple(get_format(name) for name in formats)
+    if formats is None:
+        chosen = tuple(fmt for fmt in FORMATS if fmt.available())
+    else:
+        chosen = tuple(get_format(name) for name in formats)
     folder = Path(out_dir)
     rendered = [(output_name(article, fmt), fmt.render(article, clinic, paper)) for fmt in chosen]
     try:

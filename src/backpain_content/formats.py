@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 from .errors import ContentError
@@ -26,6 +26,10 @@ class Format:
     """One line for `--help`."""
     render: Callable[[Article, Clinic | None, Paper], bytes]
     """Renders a whole article to the bytes of a file, for a paper size where that matters."""
+    available: Callable[[], bool] = field(default=lambda: True)
+    """Whether what the format needs is installed (the ePub needs an optional extra)."""
+    missing: str = ""
+    """What to install when it is not available."""
 
 
 Paper = Literal["letter", "a4"]
@@ -50,6 +54,18 @@ def _large_print_handout(article: Article, clinic: Clinic | None, paper: Paper) 
     return render_pdf(article, clinic=clinic, options=HandoutOptions(paper=paper, large_print=True))
 
 
+def _epub(article: Article, clinic: Clinic | None, paper: Paper) -> bytes:
+    from .renderers.epub import render_epub
+
+    return render_epub(article, clinic=clinic)
+
+
+def _epub_available() -> bool:
+    from .renderers.epub import epub_available
+
+    return epub_available()
+
+
 FORMATS: tuple[Format, ...] = (
     Format("html", ".html", "text/html", "standalone web page of the whole guide", _html_page),
     Format("pdf", ".pdf", "application/pdf", "printable 2-page patient handout", _handout),
@@ -59,6 +75,15 @@ FORMATS: tuple[Format, ...] = (
         "application/pdf",
         "large-print handout (18 pt)",
         _large_print_handout,
+    ),
+    Format(
+        "epub",
+        ".epub",
+        "application/epub+zip",
+        "ePub 3 guide to email to patients (needs the 'epub' extra)",
+        _epub,
+        available=_epub_available,
+        missing="pip install 'backpain-content[epub]'",
     ),
 )
 

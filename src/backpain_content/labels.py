@@ -59,6 +59,16 @@ class Labels(BaseModel):
     """Caption of a QR code that opens the booking page."""
     scan_to_visit: str
     """Caption of a QR code that opens the clinic's website."""
+    landmarks: str
+    """Heading of the ePub's (hidden) list of landmarks."""
+    cover: str
+    """Name of the cover in the ePub's landmarks."""
+    start: str
+    """Name of the start of the text in the ePub's landmarks."""
+    epub_accessibility_summary: str
+    """The ePub's accessibility summary (EPUB Accessibility 1.1 metadata)."""
+    cover_alt: str
+    """Text alternative of the cover image, with `{title}` and `{clinic}`."""
 
 
 @functools.cache

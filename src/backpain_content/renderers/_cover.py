@@ -1,0 +1,95 @@
+"""The ePub's cover image: the title and the clinic's name, drawn with Pillow."""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import io
+from pathlib import Path
+
+from PIL import Image, ImageDraw, ImageFont
+
+__all__ = ["draw_cover"]
+
+WIDTH, HEIGHT = 1200, 1800
+_MARGIN = 110
+
+
+@functools.cache
+def _font_path(name: str) -> Path:
+    # ReportLab, a dependency already, ships Bitstream Vera: no font of our own to carry.
+    spec = importlib.util.find_spec("reportlab")
+    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
+        raise ModuleNotFoundError("reportlab, whose fonts the cover uses, is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "fonts" / name
+
+
+@functools.cache
+def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(_font_path(name)), size)
+
+
+def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:
+    """Greedy line breaking; a word wider than the line is broken between characters."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while font.getlength(word) > width:
+            cut = max(
+                1, next(i for i in range(len(word), 0, -1) if font.getlength(word[:i]) <= width)
+            )
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:cut])
+            word = word[cut:]
+        candidate = f"{line} {word}" if line else word
+        if font.getlength(candidate) <= width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
+
+
+def _fit(
+    text: str, name: str, size: int, width: int, max_lines: int
+) -> tuple[ImageFont.FreeTypeFont, list[str]]:
+    """The largest size, down to a floor, at which the text fits in `max_lines` lines."""
+    while True:
+        font = _font(name, size)
+        lines = _wrap(text, font, width)
+        if len(lines) <= max_lines or size <= 28:
+            return font, lines[:max_lines]
+        size -= 6
+
+
+def draw_cover(title: str, clinic: str, accent: str) -> bytes:
+    """A PNG cover: the title in white on the clinic's accent colour, the clinic's name below."""
+    image = Image.new("RGB", (WIDTH, HEIGHT), accent)
+    draw = ImageDraw.Draw(image)
+    width = WIDTH - 2 * _MARGIN
+    draw.rectangle(
+        (_MARGIN // 2, _MARGIN // 2, WIDTH - _MARGIN // 2, HEIGHT - _MARGIN // 2),
+        outline="white",
+        width=6,
+    )
+
+    font, lines = _fit(title, "VeraBd.ttf", 110, width, 8)
+    y = 260
+    for line in lines:
+        draw.text((_MARGIN, y), line, font=font, fill="white")
+        y += int(font.size * 1.25)
+
+    font, lines = _fit(clinic, "Vera.ttf", 64, width, 4)
+    y = HEIGHT - 260 - int(font.size * 1.3) * (len(lines) - 1)
+    draw.line((_MARGIN, y - 60, WIDTH - _MARGIN, y - 60), fill="white", width=4)
+    for line in lines:
+        draw.text((_MARGIN, y), line, font=font, fill="white")
+        y += int(font.size * 1.3)
+
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
