@@ -12,6 +12,7 @@ from .errors import ContentError
 from .export import export
 from .formats import FORMATS, Format
 from .labels import Labels, labels_for
+from .mail import SmtpSettings, build_guide_email, send_email
 from .model import (
     SECTION_NAMES,
     Article,
@@ -55,9 +56,11 @@ __all__ = [
     "Provenance",
     "SectionName",
     "SessionGuidance",
+    "SmtpSettings",
     "TherapiesSection",
     "Therapy",
     "__version__",
+    "build_guide_email",
     "bundled_articles",
     "default_clinic",
     "export",
@@ -68,5 +71,6 @@ __all__ = [
     "render_epub",
     "render_html",
     "render_pdf",
+    "send_email",
     "stylesheet",
 ]

@@ -4,19 +4,30 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
+from pydantic import ValidationError
+
 from ._version import __version__
-from .content import bundled_articles, load_article, load_bundled, load_clinic
+from .content import (
+    bundled_articles,
+    load_article,
+    load_bundled,
+    load_clinic,
+    validation_message,
+)
 from .errors import ContentError
 from .formats import FORMATS, PAPERS, format_names
-from .model import Article, Clinic
+from .model import Article, Clinic, default_clinic
 
 __all__ = ["main"]
 
 PROG = "backpain-content"
+PASSWORD_ENV = "BACKPAIN_SMTP_PASSWORD"  # noqa: S105 - the variable's name, not a password
 EXIT_BAD_INPUT = 2
 
 
@@ -80,6 +91,44 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument(
         "kind", nargs="?", choices=("article", "clinic"), default="article", help="default: article"
     )
+    mail = commands.add_parser(
+        "email",
+        help="email the ePub guide to a patient (or write it to a .eml file)",
+        description=(
+            "Email the ePub guide to one patient through the clinic's mail server, or write "
+            f"the message to a file with --eml. The password comes from ${PASSWORD_ENV} or "
+            "--smtp-password-file, never from the command line."
+        ),
+    )
+    mail.add_argument("--to", required=True, metavar="ADDRESS", help="the patient's email address")
+    mail.add_argument("--name", metavar="NAME", help="the patient's name, for the greeting")
+    mail.add_argument(
+        "--from",
+        dest="sender",
+        metavar="ADDRESS",
+        help="sender address (default: the clinic's email)",
+    )
+    mail.add_argument("--clinic", metavar="FILE.toml", help="the clinic's details and branding")
+    mail.add_argument("--eml", metavar="FILE", help="write the message to FILE and send nothing")
+    mail.add_argument("--smtp-host", metavar="HOST", help="the clinic's mail server")
+    mail.add_argument("--smtp-port", type=int, metavar="PORT", help="default: 587, or 465 with tls")
+    mail.add_argument(
+        "--smtp-security",
+        choices=("starttls", "tls", "none"),
+        default="starttls",
+        help="default: starttls",
+    )
+    mail.add_argument("--smtp-user", metavar="USER", help="log in as USER")
+    mail.add_argument(
+        "--smtp-password-file",
+        metavar="FILE",
+        help=f"read the password from FILE (else ${PASSWORD_ENV})",
+    )
+    mail.add_argument(
+        "--smtp-timeout", type=float, default=30.0, metavar="SECONDS", help="default: 30"
+    )
+    mail.add_argument("article", nargs="?", metavar="ARTICLE_FILE", help="a guide's TOML file")
+
     validate = commands.add_parser(
         "validate",
         help="check a guide's TOML file",
@@ -109,6 +158,8 @@ def _run(args: argparse.Namespace) -> int:
         version = article.provenance.version
         print(f"{args.file}: valid ({article.id}, {article.language}, version {version})")
         return 0
+    if args.command == "email":
+        return _email(args)
     from .export import export
 
     article = load_article(args.article)
@@ -122,6 +173,56 @@ def _run(args: argparse.Namespace) -> int:
         formats = ["pdf-large"]
     for path in export(article, args.out, formats=formats, clinic=clinic, paper=args.paper):
         print(path)
+    return 0
+
+
+def _password(args: argparse.Namespace) -> str | None:
+    if args.smtp_password_file:
+        path = Path(args.smtp_password_file)
+        try:
+            return path.read_text(encoding="utf-8").rstrip("\r\n")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ContentError(path, None, f"cannot read the password ({exc})") from None
+    return os.environ.get(PASSWORD_ENV) or None
+
+
+def _email(args: argparse.Namespace) -> int:
+    from .export import write_atomic
+    from .mail import SmtpSettings, build_guide_email, send_email
+
+    article = load_article(args.article)
+    clinic = load_clinic(args.clinic) if args.clinic else default_clinic(article)
+    sender = args.sender or clinic.email
+    if not sender:
+        raise ContentError(None, "from", "give --from, or an email address in the clinic file")
+    if not args.eml and not args.smtp_host:
+        raise ContentError(None, "smtp-host", "give --smtp-host to send, or --eml FILE to save")
+    message = build_guide_email(
+        article, to=args.to, sender=sender, clinic=clinic, patient_name=args.name
+    )
+    if args.eml:
+        path = Path(args.eml)
+        try:
+            write_atomic(path, message.as_bytes())
+        except OSError as exc:
+            raise ContentError(path, None, f"cannot write there ({exc.strerror or exc})") from None
+        print(path)
+        return 0
+    port = args.smtp_port or (465 if args.smtp_security == "tls" else 587)
+    try:
+        settings = SmtpSettings(
+            host=args.smtp_host,
+            port=port,
+            security=args.smtp_security,
+            user=args.smtp_user,
+            password=_password(args),
+            timeout=args.smtp_timeout,
+        )
+    except ValidationError as exc:
+        field, problem = validation_message(exc)
+        raise ContentError(None, f"smtp-{field}", problem) from None
+    send_email(message, settings)
+    print(f"sent to {args.to} through {settings.server}")
     return 0
 
 

@@ -69,6 +69,26 @@ class Labels(BaseModel):
     """The ePub's accessibility summary (EPUB Accessibility 1.1 metadata)."""
     cover_alt: str
     """Text alternative of the cover image, with `{title}` and `{clinic}`."""
+    email_subject: str
+    """Subject of the guide email, with `{clinic}` and `{title}`."""
+    email_greeting_named: str
+    """Greeting of the guide email when the patient's name is known, with `{name}`."""
+    email_greeting: str
+    """Greeting of the guide email without a name."""
+    email_intro: str
+    """First paragraph of the guide email, with `{title}` and `{clinic}`."""
+    email_open_heading: str
+    """Heading of the guide email's instructions for opening an ePub."""
+    email_open_iphone: str
+    """How to open an ePub on an iPhone or iPad."""
+    email_open_android: str
+    """How to open an ePub on Android."""
+    email_open_computer: str
+    """How to open an ePub on a computer."""
+    email_contact_heading: str
+    """Heading of the clinic's contact details in the email."""
+    email_signoff: str
+    """Closing words before the clinic's name."""
 
 
 @functools.cache

@@ -25,9 +25,14 @@ def environment() -> jinja2.Environment:
     """The shared environment: autoescaping every template, failing on any undefined name."""
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
-        # Every template we have renders markup, whatever its suffix (.html.jinja,
-        # .xhtml.jinja), so escaping is on for all of them rather than by suffix.
-        autoescape=True,
+        # Every template escapes (select_autoescape alone would miss .xhtml.jinja) except
+        # plain-text ones, whose output is never read as markup.
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html.jinja", "xhtml.jinja"),
+            disabled_extensions=("txt.jinja",),
+            default_for_string=True,
+            default=True,
+        ),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,

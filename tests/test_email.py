@@ -1,0 +1,504 @@
+"""The guide email: built correctly, refused when unsafe, and sent to a real SMTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import email
+import os
+import socket
+import ssl
+import subprocess
+import sys
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.policy import default as default_policy
+from pathlib import Path
+from typing import Any
+
+import pytest
+import trustme
+from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
+
+import backpain_content as bc
+from htmltools import parse, skeleton, urls, visible_text
+from test_html import _with_text
+
+PASSWORD = "s3cret-Pa55word"  # noqa: S105 - the test server's password
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it receives and can refuse a recipient."""
+
+    def __init__(self, refuse: str | None = None) -> None:
+        self.messages: list[tuple[str, list[str], bytes]] = []
+        self.refuse = refuse
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, options: Any
+    ) -> str:
+        if address == self.refuse:
+            return "550 5.1.1 No such mailbox here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos), envelope.content))
+        return "250 Message accepted"
+
+
+def _authenticator(
+    server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+) -> AuthResult:
+    ok = (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login == b"clinic"
+        and auth_data.password == PASSWORD.encode()
+    )
+    return AuthResult(success=ok, handled=False)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+@pytest.fixture(scope="module")
+def ca_file(ca: trustme.CA, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ca") / "ca.pem"
+    ca.cert_pem.write_to_path(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def server_tls(ca: trustme.CA) -> ssl.SSLContext:
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
+    return context
+
+
+def _serve(inbox: Inbox, **kwargs: Any) -> Iterator[int]:
+    port = _free_port()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port, **kwargs)
+    controller.start()
+    try:
+        yield port
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def plain_server() -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox(refuse="nobody@example.org")
+    for port in _serve(inbox):
+        yield inbox, port
+
+
+@pytest.fixture
+def starttls_server(server_tls: ssl.SSLContext) -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    for port in _serve(
+        inbox,
+        tls_context=server_tls,
+        require_starttls=True,
+        authenticator=_authenticator,
+        auth_required=True,
+    ):
+        yield inbox, port
+
+
+@pytest.fixture
+def tls_server(server_tls: ssl.SSLContext) -> Iterator[tuple[Inbox, int]]:
+    inbox = Inbox()
+    for port in _serve(inbox, ssl_context=server_tls):
+        yield inbox, port
+
+
+@pytest.fixture(scope="module")
+def clinic() -> bc.Clinic:
+    return bc.Clinic(
+        name="Avenue Physio",
+        location="Calgary Downtown",
+        phone="+1 555 010 0000",
+        email="front@example.org",
+        booking_url="https://example.org/book",
+    )
+
+
+@pytest.fixture(scope="module")
+def epub(article: bc.Article, clinic: bc.Clinic) -> bytes:
+    return bc.render_epub(article, clinic=clinic)
+
+
+def _message(article: bc.Article, clinic: bc.Clinic, epub: bytes, **kwargs: Any) -> EmailMessage:
+    fields = {"to": "patient@example.org", "sender": "front@example.org", "patient_name": "Zoë"}
+    return bc.build_guide_email(article, clinic=clinic, epub=epub, **{**fields, **kwargs})
+
+
+def _received(raw: bytes) -> EmailMessage:
+    message = email.message_from_bytes(raw, policy=default_policy)
+    assert isinstance(message, EmailMessage)
+    return message
+
+
+def _check_delivered(raw: bytes, epub: bytes, article: bc.Article) -> None:
+    message = _received(raw)
+    assert message["To"] == "Zoë <patient@example.org>"
+    assert message["From"] == "Avenue Physio <front@example.org>"
+    assert message["Subject"] == f"Your guide from Avenue Physio: {article.title}"
+    assert message["Cc"] is None
+    assert message["Bcc"] is None
+    [attachment] = list(message.iter_attachments())
+    assert attachment.get_content_type() == "application/epub+zip"
+    assert attachment.get_filename() == "dry-needling-back-pain.epub"
+    assert attachment.get_content() == epub
+    plain = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert plain is not None
+    assert html is not None
+    assert "Hello Zoë," in plain.get_content()
+    assert "Hello Zoë," in visible_text(html.get_content())
+
+
+# Sending to a real server
+
+
+def test_sends_over_plain_smtp_to_a_local_relay(
+    plain_server: tuple[Inbox, int], article: bc.Article, clinic: bc.Clinic, epub: bytes
+) -> None:
+    inbox, port = plain_server
+    bc.send_email(
+        _message(article, clinic, epub),
+        bc.SmtpSettings(host="127.0.0.1", port=port, security="none"),
+    )
+    [(sender, recipients, raw)] = inbox.messages
+    assert sender == "front@example.org"
+    assert recipients == ["patient@example.org"]
+    _check_delivered(raw, epub, article)
+
+
+def test_attachment_is_byte_identical_to_render_epub(
+    plain_server: tuple[Inbox, int], article: bc.Article, clinic: bc.Clinic
+) -> None:
+    inbox, port = plain_server
+    message = bc.build_guide_email(
+        article, to="patient@example.org", sender="front@example.org", clinic=clinic
+    )
+    bc.send_email(message, bc.SmtpSettings(host="127.0.0.1", port=port, security="none"))
+    [attachment] = list(_received(inbox.messages[0][2]).iter_attachments())
+    assert attachment.get_content() == bc.render_epub(article, clinic=clinic)
+
+
+def test_sends_with_starttls_and_login(
+    starttls_server: tuple[Inbox, int],
+    ca_file: Path,
+    article: bc.Article,
+    clinic: bc.Clinic,
+    epub: bytes,
+) -> None:
+    inbox, port = starttls_server
+    settings = bc.SmtpSettings(
+        host="127.0.0.1", port=port, user="clinic", password=PASSWORD, ca_file=ca_file
+    )
+    bc.send_email(_message(article, clinic, epub), settings)
+    [(_, _, raw)] = inbox.messages
+    _check_delivered(raw, epub, article)
+
+
+def test_sends_with_implicit_tls(
+    tls_server: tuple[Inbox, int],
+    ca_file: Path,
+    article: bc.Article,
+    clinic: bc.Clinic,
+    epub: bytes,
+) -> None:
+    inbox, port = tls_server
+    settings = bc.SmtpSettings(host="127.0.0.1", port=port, security="tls", ca_file=ca_file)
+    bc.send_email(_message(article, clinic, epub), settings)
+    _check_delivered(inbox.messages[0][2], epub, article)
+
+
+def _refusal(message: EmailMessage, settings: bc.SmtpSettings) -> str:
+    with pytest.raises(bc.ContentError) as caught:
+        bc.send_email(message, settings)
+    text = str(caught.value)
+    assert text.startswith(f"{settings.server}: ")
+    assert "\n" not in text
+    assert PASSWORD not in text
+    return text
+
+
+def test_refused_login_names_server_and_reply_not_password(
+    starttls_server: tuple[Inbox, int],
+    ca_file: Path,
+    article: bc.Article,
+    clinic: bc.Clinic,
+    epub: bytes,
+) -> None:
+    inbox, port = starttls_server
+    settings = bc.SmtpSettings(
+        host="127.0.0.1", port=port, user="clinic", password=PASSWORD + "x", ca_file=ca_file
+    )
+    text = _refusal(_message(article, clinic, epub), settings)
+    assert "refused the login for clinic: 535" in text
+    assert PASSWORD + "x" not in text
+    assert inbox.messages == []
+
+
+def test_login_required_but_not_given(
+    starttls_server: tuple[Inbox, int],
+    ca_file: Path,
+    article: bc.Article,
+    clinic: bc.Clinic,
+    epub: bytes,
+) -> None:
+    _, port = starttls_server
+    text = _refusal(
+        _message(article, clinic, epub),
+        bc.SmtpSettings(host="127.0.0.1", port=port, ca_file=ca_file),
+    )
+    assert "530" in text
+
+
+def test_untrusted_certificate_is_refused(
+    starttls_server: tuple[Inbox, int], article: bc.Article, clinic: bc.Clinic, epub: bytes
+) -> None:
+    _, port = starttls_server
+    settings = bc.SmtpSettings(host="127.0.0.1", port=port, user="clinic", password=PASSWORD)
+    assert "TLS failed" in _refusal(_message(article, clinic, epub), settings)
+
+
+def test_refused_recipient_is_named(
+    plain_server: tuple[Inbox, int], article: bc.Article, clinic: bc.Clinic, epub: bytes
+) -> None:
+    inbox, port = plain_server
+    message = _message(article, clinic, epub, to="nobody@example.org")
+    text = _refusal(message, bc.SmtpSettings(host="127.0.0.1", port=port, security="none"))
+    assert "refused the recipient (nobody@example.org: 550 5.1.1 No such mailbox here)" in text
+    assert inbox.messages == []
+
+
+def test_server_gone(article: bc.Article, clinic: bc.Clinic, epub: bytes) -> None:
+    settings = bc.SmtpSettings(host="127.0.0.1", port=_free_port(), security="none", timeout=5)
+    assert "refused the connection" in _refusal(_message(article, clinic, epub), settings)
+
+
+def test_server_that_never_answers_times_out(
+    article: bc.Article, clinic: bc.Clinic, epub: bytes
+) -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        port = silent.getsockname()[1]
+        settings = bc.SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=0.5)
+        assert "did not answer within 0.5 seconds" in _refusal(
+            _message(article, clinic, epub), settings
+        )
+
+
+# Building the message safely
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "problem"),
+    [
+        ("to", "patient@example.org\r\nBcc: everyone@example.org", "not an email address"),
+        ("to", "patient@example.org, other@example.org", "not an email address"),
+        ("to", "Patient <patient@example.org>", "not an email address"),
+        ("sender", "front@example.org\nSubject: spam", "not an email address"),
+        ("patient_name", "Zoë\r\nBcc: everyone@example.org", "control character U\\+000D"),
+        ("patient_name", "Zoë\nBcc: everyone@example.org", "single line"),
+        ("patient_name", "Zoë\u202eevil", "bidi control"),
+        ("patient_name", "Zo\x00ë", "control character"),
+    ],
+)
+def test_header_injection_is_refused(
+    article: bc.Article, clinic: bc.Clinic, epub: bytes, field: str, value: str, problem: str
+) -> None:
+    with pytest.raises(bc.ContentError, match=problem):
+        _message(article, clinic, epub, **{field: value})
+
+
+@pytest.mark.parametrize("name", ["Zoë", "Łukasz", "王小明", 'O"Brien, Jr.'])
+def test_non_ascii_and_quoted_names_are_encoded(
+    article: bc.Article, clinic: bc.Clinic, epub: bytes, name: str
+) -> None:
+    raw = _message(article, clinic, epub, patient_name=name).as_bytes()
+    assert max(raw.split(b"\n\n", 1)[0]) < 128  # headers are 7-bit on the wire
+    message = _received(raw)
+    assert message["To"].addresses[0].display_name == name
+    assert message["To"].addresses[0].addr_spec == "patient@example.org"
+
+
+def test_each_message_carries_one_patient_only(
+    article: bc.Article, clinic: bc.Clinic, epub: bytes
+) -> None:
+    first = _message(article, clinic, epub, to="one@example.org", patient_name="Ann")
+    second = _message(article, clinic, epub, to="two@example.org", patient_name="Bob")
+
+    def everything_but_the_attachment(message: EmailMessage) -> str:
+        parts = [message.get_body((kind,)).get_content() for kind in ("plain", "html")]  # type: ignore[union-attr]
+        return "\n".join([*(f"{k}: {v}" for k, v in message.items()), *parts])
+
+    assert "two@example.org" not in everything_but_the_attachment(first)
+    assert "Bob" not in everything_but_the_attachment(first)
+    assert "one@example.org" not in everything_but_the_attachment(second)
+    assert "Ann" not in everything_but_the_attachment(second)
+    assert (
+        next(iter(first.iter_attachments())).get_content()
+        == next(iter(second.iter_attachments())).get_content()
+    )
+
+
+def test_html_body_has_inline_styles_and_no_script(
+    article: bc.Article, clinic: bc.Clinic, epub: bytes
+) -> None:
+    html = _message(article, clinic, epub).get_body(("html",)).get_content()  # type: ignore[union-attr]
+    document = parse(html)
+    assert document.findall(".//script") == []
+    assert document.findall(".//style") == []
+    assert document.find("body").get("style")  # type: ignore[union-attr]
+    text = visible_text(html)
+    for words in ("iPhone", "Android", "Computer", "Book an appointment", "+1 555 010 0000"):
+        assert words in text
+    assert urls(html) == [
+        "tel:+15550100000",
+        "mailto:front@example.org",
+        "https://example.org/book",
+    ]
+    assert bc.labels_for("en").disclaimer in text
+    assert "Version 1.0.0" in text
+
+
+@pytest.mark.parametrize(
+    "hostile", ['<script>alert(1)</script> "><img src=x onerror=alert(1)>', "&amp; {{ 7*7 }} 'q'"]
+)
+def test_hostile_text_in_the_html_body_stays_text(
+    article: bc.Article, hostile: str, epub: bytes
+) -> None:
+    hostile_article, hostile_clinic = _with_text(article, hostile)
+    plain_article, plain_clinic = _with_text(article, "Plain")
+
+    def body(a: bc.Article, c: bc.Clinic, name: str) -> str:
+        message = bc.build_guide_email(
+            a, to="p@example.org", sender="f@example.org", clinic=c, patient_name=name, epub=epub
+        )
+        return message.get_body(("html",)).get_content()  # type: ignore[union-attr]
+
+    bad = body(hostile_article, hostile_clinic, hostile)
+    good = body(plain_article, plain_clinic, "Plain")
+    assert skeleton(bad) == skeleton(good)
+    assert urls(bad) == urls(good)
+    assert visible_text(bad).count(hostile) >= visible_text(good).count("Plain") >= 3
+    subject = bc.build_guide_email(
+        hostile_article,
+        to="p@example.org",
+        sender="f@example.org",
+        clinic=hostile_clinic,
+        epub=epub,
+    )["Subject"]
+    assert hostile in subject
+
+
+# The command line
+
+
+def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "backpain_content", "email", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def test_cli_writes_a_reproducible_eml_and_sends_nothing(tmp_path: Path) -> None:
+    epoch = {"SOURCE_DATE_EPOCH": "1700000000"}
+    args = ("--to", "patient@example.org", "--from", "front@example.org", "--name", "Zoë")
+    first = _cli(*args, "--eml", str(tmp_path / "a.eml"), env=epoch)
+    second = _cli(*args, "--eml", str(tmp_path / "b.eml"), env=epoch)
+    assert first.returncode == second.returncode == 0, first.stderr
+    data = (tmp_path / "a.eml").read_bytes()
+    assert data == (tmp_path / "b.eml").read_bytes()
+    message = _received(data)
+    assert message["Date"] == "Tue, 14 Nov 2023 22:13:20 +0000"
+    assert [a.get_filename() for a in message.iter_attachments()] == ["dry-needling-back-pain.epub"]
+
+
+def test_cli_sends_with_the_password_from_the_environment(
+    starttls_server: tuple[Inbox, int], tmp_path: Path, ca_file: Path
+) -> None:
+    inbox, port = starttls_server
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text('name = "Avenue Physio"\nemail = "front@example.org"\n', encoding="utf-8")
+    # The CA is passed the way Python's ssl module reads it, as a client would configure it.
+    env = {"BACKPAIN_SMTP_PASSWORD": PASSWORD, "SSL_CERT_FILE": str(ca_file)}
+    result = _cli(
+        "--to", "patient@example.org", "--clinic", str(clinic),
+        "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--smtp-user", "clinic",
+        env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"sent to patient@example.org through 127.0.0.1:{port}"
+    assert len(inbox.messages) == 1
+
+
+def test_cli_refused_login_is_one_line_without_the_password(
+    starttls_server: tuple[Inbox, int], tmp_path: Path, ca_file: Path
+) -> None:
+    _, port = starttls_server
+    secret = tmp_path / "password"
+    secret.write_text("wrong-" + PASSWORD + "\n", encoding="utf-8")
+    result = _cli(
+        "--to", "patient@example.org", "--from", "front@example.org",
+        "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--smtp-user", "clinic",
+        "--smtp-password-file", str(secret),
+        env={"SSL_CERT_FILE": str(ca_file)},
+    )  # fmt: skip
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert line.startswith(
+        f"backpain-content: error: 127.0.0.1:{port}: refused the login for clinic: 535"
+    )
+    assert PASSWORD not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--to", "patient@example.org"], "from: give --from"),
+        (
+            ["--to", "patient@example.org", "--from", "front@example.org"],
+            "smtp-host: give --smtp-host",
+        ),
+        (
+            ["--to", "bad\nBcc: x@example.org", "--from", "front@example.org", "--eml", "x.eml"],
+            "to: ",
+        ),
+        (
+            ["--to", "patient@example.org", "--from", "front@example.org", "--smtp-host", "a b"],
+            "smtp-host",
+        ),
+    ],
+)
+def test_cli_bad_input_is_one_line(args: list[str], expected: str, tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "backpain_content", "email", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert result.returncode == 2
+    [line] = result.stderr.splitlines()
+    assert expected in line
+    assert list(tmp_path.iterdir()) == []
