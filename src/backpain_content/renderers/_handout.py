@@ -107,6 +107,9 @@ def _styles(sizes: _Sizes, accent: colors.Color) -> _Styles:
         alignment=TA_LEFT,
         spaceAfter=sizes.gap,
         splitLongWords=True,
+        # ReportLab's defaults (Helvetica, 10 pt) would add an unembedded font.
+        bulletFontName=FONT,
+        bulletFontSize=sizes.body,
     )
     return _Styles(
         body=body,
@@ -204,14 +207,17 @@ class _CheckItem(Paragraph):
 
 
 class _SessionMarkers(Flowable):
-    """A row of numbered circles, the typical range filled: the typical number of sessions."""
+    """A row of numbered circles, the typical range filled: the typical number of sessions.
+
+    The numbers are `size` points, the body text's size, when the row has room.
+    """
 
     def __init__(self, low: int, high: int, size: float, accent: colors.Color) -> None:
         super().__init__()
         self.low, self.high, self.size, self.accent = low, high, size, accent
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        self.step = min(self.size * 2.2, available_width / max(self.high, 1))
+        self.step = min(self.size * 2.4, available_width / max(self.high, 1))
         return self.step * self.high, self.size * 2.4
 
     def draw(self) -> None:
@@ -233,7 +239,11 @@ def _qr_code(url: str, size: float) -> Drawing:
     widget = QrCodeWidget(url, barLevel="M")
     left, bottom, right, top = widget.getBounds()
     drawing = Drawing(
-        size, size, transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0]
+        size,
+        size,
+        transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0],
+        # Else the renderer selects Helvetica: an unembedded font in the PDF.
+        initialFontName=FONT,
     )
     drawing.add(widget)
     return drawing
@@ -252,6 +262,8 @@ def _logo(clinic: Clinic) -> ImageReader | None:
     try:
         reader = ImageReader(io.BytesIO(data))
         reader.getSize()
+        # Decode it all now: a truncated file would otherwise fail in the middle of layout.
+        reader.getRGBData()  # type: ignore[no-untyped-call]
     except Exception:
         raise ContentError(clinic.logo, "logo", "is a damaged or unsupported image") from None
     return reader
@@ -271,9 +283,13 @@ def _timestamp(article: Article) -> int:
 
 
 def _canvas_maker(
-    draw_page: Callable[[Canvas, int, int], None], epoch: int
+    draw_page: Callable[[Canvas, int, int], None], epoch: int, bookmarks: dict[int, list[str]]
 ) -> Callable[..., Canvas]:
-    """A canvas that draws header and footer once the page count is known ("page 1 of 2")."""
+    """A canvas that draws header and footer once the page count is known ("page 1 of 2").
+
+    It writes its pages only at the end, so it also makes the bookmarks then: `bookmarks`
+    maps a page number to the keys of the bookmarks on that page.
+    """
 
     class _HandoutCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -294,6 +310,8 @@ def _canvas_maker(
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
                 draw_page(self, number, total)
+                for key in bookmarks.get(number, ()):
+                    self.bookmarkPage(key)
                 super().showPage()
             super().save()
 
@@ -305,10 +323,13 @@ class _HandoutDoc(BaseDocTemplate):
         if isinstance(flowable, _OutlineMark):
             key = f"s{len(self._outline_keys)}"
             self._outline_keys.append(key)
-            self.canv.bookmarkPage(key)
+            # Not `canv.bookmarkPage(key)`: the canvas holds its pages back until the end,
+            # and a bookmark made now would point at the first page.
+            self._bookmarks.setdefault(self.page, []).append(key)
             self.canv.addOutlineEntry(flowable.outline_title, key, level=0, closed=False)
 
     _outline_keys: list[str]
+    _bookmarks: dict[int, list[str]]
 
 
 def _section(
@@ -370,6 +391,7 @@ def _plan_box(
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), FONT),
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                 ("LINEBELOW", (1, 0), (1, -1), 0.75, _TEXT),
                 ("LINEBELOW", (0, -1), (0, -1), 0.75, _TEXT),
@@ -382,6 +404,7 @@ def _plan_box(
     box.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), FONT),
                 ("BOX", (0, 0), (-1, -1), 1.5, accent),
                 ("LEFTPADDING", (0, 0), (-1, -1), sizes.gap),
                 ("RIGHTPADDING", (0, 0), (-1, -1), sizes.gap),
@@ -394,6 +417,8 @@ def _plan_box(
 
 _TIGHT = TableStyle(
     [
+        # A table sets its cells' font, Helvetica unless told: an unembedded font in the PDF.
+        ("FONT", (0, 0), (-1, -1), FONT),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
@@ -441,8 +466,8 @@ def _session_row(
 ) -> Flowable:
     """The typical range drawn as session markers, with the range in words beside them."""
     sessions = article.sessions
-    markers = _SessionMarkers(sessions.typical_min, sessions.typical_max, sizes.body * 0.85, accent)
-    marker_width = min(sizes.body * 0.85 * 2.2 * sessions.typical_max, width / 2)
+    markers = _SessionMarkers(sessions.typical_min, sessions.typical_max, sizes.body, accent)
+    marker_width = min(sizes.body * 2.4 * sessions.typical_max, width / 2)
     words = labels.sessions_range.format(min=sessions.typical_min, max=sessions.typical_max)
     style = ParagraphStyle("range", parent=styles.body, fontName=FONT_BOLD, spaceAfter=0)
     row = Table(
@@ -485,7 +510,8 @@ def _closing(
     row.setStyle(
         TableStyle([*_TIGHT.getCommands(), ("RIGHTPADDING", (0, 0), (0, 0), sizes.gap * 4)])
     )
-    return [_OutlineMark(labels.my_plan), _OutlineMark(closing.short_heading), row]
+    # Together, so the bookmarks land on the row's page even when it moves to the next one.
+    return [KeepTogether([_OutlineMark(labels.my_plan), _OutlineMark(closing.short_heading), row])]
 
 
 def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptions) -> bytes:
@@ -513,9 +539,11 @@ def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptio
         Paragraph(f"<b>{text.check('labels.disclaimer', labels.disclaimer)}</b>", styles.footer),
     ]
     footer_height = sum(p.wrap(width, page_height)[1] for p in footer) + sizes.footer * 1.6
-    header_name = Paragraph(
-        f"<b>{text.check('clinic.name', clinic_phrase(clinic, labels))}</b>", styles.footer
-    )
+    # Each part checked on its own, so an error names the field that holds the character.
+    text.check("clinic.name", clinic.name)
+    text.check("clinic.location", clinic.location or "")
+    phrase = text.check("labels.clinic_in_location", clinic_phrase(clinic, labels))
+    header_name = Paragraph(f"<b>{phrase}</b>", styles.footer)
     logo_height = sizes.footer * 3.2 if logo else 0.0
     logo_width = 0.0
     if logo:
@@ -601,6 +629,7 @@ def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptio
         pageTemplates=[PageTemplate(id="handout", frames=[frame])],
     )
     doc._outline_keys = []
+    doc._bookmarks = {}
 
     sessions = article.sessions
     story: list[Flowable] = [
@@ -654,7 +683,7 @@ def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptio
         *_closing(article, clinic, labels, text, styles, sizes, width, accent, options.large_print),
     ]
     try:
-        doc.build(story, canvasmaker=_canvas_maker(draw_page, _timestamp(article)))
+        doc.build(story, canvasmaker=_canvas_maker(draw_page, _timestamp(article), doc._bookmarks))
     except LayoutError as exc:
         raise ContentError(None, None, f"the handout cannot be laid out: {exc}") from None
     return buffer.getvalue()
