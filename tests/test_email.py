@@ -20,8 +20,8 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 import backpain_content as bc
+from hostile import with_text
 from htmltools import parse, skeleton, urls, visible_text
-from test_html import _with_text
 
 PASSWORD = "s3cret-Pa55word"  # noqa: S105 - the test server's password
 
@@ -381,8 +381,8 @@ def test_html_body_has_inline_styles_and_no_script(
 def test_hostile_text_in_the_html_body_stays_text(
     article: bc.Article, hostile: str, epub: bytes
 ) -> None:
-    hostile_article, hostile_clinic = _with_text(article, hostile)
-    plain_article, plain_clinic = _with_text(article, "Plain")
+    hostile_article, hostile_clinic = with_text(article, hostile)
+    plain_article, plain_clinic = with_text(article, "Plain")
 
     def body(a: bc.Article, c: bc.Clinic, name: str) -> str:
         message = bc.build_guide_email(

@@ -18,9 +18,9 @@ from lxml import etree
 
 import backpain_content as bc
 from backpain_content.renderers import epub as epub_module
+from hostile import CORPUS, with_text
 from htmltools import normalise
 from needs import ROOT, require, require_file, require_tool
-from test_html import _with_text
 from test_sentences import missing_in_order, source_sentences
 
 NS = {
@@ -31,9 +31,11 @@ NS = {
 }
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ACE = ROOT / "node_modules" / ".bin" / "ace-cli"
-HOSTILE = (
-    '<script>alert(1)</script> "><img src=x onerror=alert(1)> &amp; &nbsp; ]]> '
-    "{{ 7*7 }} {% raw %} 'quoted' مرحبا e\u0301 🙂 " + "W" * 300
+# One combined hostile book (within the 200 characters a title may have): markup,
+# entities, other scripts, emoji and combining marks (and at most 25 words, as a summary).
+HOSTILE = " ".join(
+    CORPUS[name]
+    for name in ("script", "img-onerror", "entities", "cdata-end", "rtl", "emoji", "combining")
 )
 
 
@@ -44,7 +46,7 @@ def book(article: bc.Article) -> bytes:
 
 @pytest.fixture(scope="module")
 def hostile_book(article: bc.Article) -> bytes:
-    hostile_article, clinic = _with_text(article, HOSTILE)
+    hostile_article, clinic = with_text(article, HOSTILE)
     return bc.render_epub(hostile_article, clinic=clinic)
 
 
@@ -343,7 +345,7 @@ def test_separate_processes_agree_and_honour_source_date_epoch() -> None:
 def test_hostile_text_is_literal_in_well_formed_documents(
     hostile_book: bytes, article: bc.Article
 ) -> None:
-    plain_article, plain_clinic = _with_text(article, "Plain")
+    plain_article, plain_clinic = with_text(article, "Plain")
     plain = _spine_documents(bc.render_epub(plain_article, clinic=plain_clinic))
     hostile = _spine_documents(hostile_book)
     assert [name for name, _ in hostile] == [name for name, _ in plain]

@@ -25,7 +25,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 import backpain_content as bc
-from backpain_content.model import CLINIC_PLACEHOLDER
+from hostile import with_text
 from needs import require_tool
 
 LABELS = bc.labels_for("en-CA")
@@ -538,33 +538,19 @@ HOSTILE = [
     '<onDraw name="x" label="y"/> <seq id="s"/> <index item="z"/>',
 ]
 
-# Fields with a fixed format, which cannot carry free text (tested in test_content).
-FORMATTED = {("id",), ("language",), ("provenance", "version"), ("provenance", "last_reviewed")}
 HOSTILE_WEBSITE = "https://example.org/a?x=1&amp;y=');alert(1)//&lt;b&gt;#%22"
 HOSTILE_BOOKING = "https://example.org/book?a=1&b=2&amp;c=%3Cx%3E&d='a'"
 
 
-def _replace_text(value: Any, text: str, path: tuple[str, ...] = ()) -> Any:
-    if isinstance(value, dict):
-        return {k: _replace_text(v, text, (*path, k)) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_replace_text(v, text, path) for v in value]
-    if isinstance(value, str) and path not in FORMATTED:
-        return f"{text} {CLINIC_PLACEHOLDER} {text}" if path[-1] == "invitation" else text
-    return value
-
-
 def _with_text(article: bc.Article, text: str) -> tuple[bc.Article, bc.Clinic]:
-    data = _replace_text(article.model_dump(mode="json"), text)
-    clinic = bc.Clinic(
-        name=text,
-        location=text,
+    return with_text(
+        article,
+        text,
         phone="+1 (555) 010-0000 x 7",
         email="o'brien&co+x@example.org",
         website=HOSTILE_WEBSITE,
         booking_url=HOSTILE_BOOKING,
     )
-    return bc.Article.model_validate(data), clinic
 
 
 def _links(reader: PdfReader) -> list[str]:

@@ -100,13 +100,22 @@ def contrast_with_white(colour: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
-Text = Annotated[str, AfterValidator(_check_text)]
+# Lengths are generous for real content and bound what a page, header or cover must hold.
+Text = Annotated[str, Field(max_length=20_000), AfterValidator(_check_text)]
 """Free text: any Unicode, but no control or bidi-override characters."""
 
-Line = Annotated[Text, AfterValidator(_check_line)]
+Line = Annotated[
+    str, Field(max_length=200), AfterValidator(_check_text), AfterValidator(_check_line)
+]
 """A single line of text, such as a title or a name."""
 
-Summary = Annotated[Line, AfterValidator(_check_summary)]
+Summary = Annotated[
+    str,
+    Field(max_length=200),
+    AfterValidator(_check_text),
+    AfterValidator(_check_line),
+    AfterValidator(_check_summary),
+]
 """A plain-language version of a body, at most 25 words."""
 
 Paragraphs = Annotated[tuple[Text, ...], Field(min_length=1)]
