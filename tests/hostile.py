@@ -58,7 +58,7 @@ def set_field(data: Any, path: tuple[str | int, ...], text: str) -> None:
     target = data
     for part in path[:-1]:
         target = target[part]
-    target[path[-1]] = f"{text} {CLINIC_PLACEHOLDER} {text}" if path[-1] == "invitation" else text
+    target[path[-1]] = f"{text} {CLINIC_PLACEHOLDER}" if path[-1] == "invitation" else text
 
 
 def with_text(article: bc.Article, text: str, **clinic: Any) -> tuple[bc.Article, bc.Clinic]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import functools
-import importlib.util
 import io
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
+
+from ._fonts import vera
 
 __all__ = ["draw_cover"]
 
@@ -16,17 +16,8 @@ _MARGIN = 110
 
 
 @functools.cache
-def _font_path(name: str) -> Path:
-    # ReportLab, a dependency already, ships Bitstream Vera: no font of our own to carry.
-    spec = importlib.util.find_spec("reportlab")
-    if spec is None or not spec.submodule_search_locations:  # pragma: no cover - a dependency
-        raise ModuleNotFoundError("reportlab, whose fonts the cover uses, is not installed")
-    return Path(next(iter(spec.submodule_search_locations))) / "fonts" / name
-
-
-@functools.cache
 def _font(name: str, size: int) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(str(_font_path(name)), size)
+    return ImageFont.truetype(str(vera(name)), size)
 
 
 def _wrap(text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:

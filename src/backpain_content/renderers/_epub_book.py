@@ -140,9 +140,13 @@ def build_epub(article: Article, clinic: Clinic | None, options: EpubOptions) ->
     toc: list[_Entry] = []
     landmarks: list[_Entry] = []
     if options.cover:
-        book.set_cover(
-            "cover.png", draw_cover(article.title, phrase, clinic.accent_colour), create_page=False
-        )
+        # Not book.set_cover(): its item has no media type, and guessing one reads the
+        # system's mime.types. This is what it does, with the type given.
+        cover = epub.EpubCover(file_name="cover.png")
+        cover.media_type = "image/png"
+        cover.content = draw_cover(article.title, phrase, clinic.accent_colour)
+        book.add_item(cover)
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": cover.id})
         alt = labels.cover_alt.format(title=article.title, clinic=phrase)
         documents.append(
             _document(

@@ -42,6 +42,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from ..errors import ContentError
 from ..labels import Labels, labels_for
 from ..model import Article, Clinic, default_clinic
+from ._fonts import vera
 from .html import clinic_phrase, contact_lines
 from .pdf import HandoutOptions
 
@@ -60,11 +61,12 @@ def _register_fonts() -> frozenset[int]:
 
     Returns the characters it can draw.
     """
-    regular = TTFont(FONT, "Vera.ttf")
+    # By full path: a bare "Vera.ttf" is looked for in the working folder first.
+    regular = TTFont(FONT, str(vera("Vera.ttf")))
     pdfmetrics.registerFont(regular)
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, "VeraBd.ttf"))
-    pdfmetrics.registerFont(TTFont(f"{FONT}-Italic", "VeraIt.ttf"))
-    pdfmetrics.registerFont(TTFont(f"{FONT}-BoldItalic", "VeraBI.ttf"))
+    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(vera("VeraBd.ttf"))))
+    pdfmetrics.registerFont(TTFont(f"{FONT}-Italic", str(vera("VeraIt.ttf"))))
+    pdfmetrics.registerFont(TTFont(f"{FONT}-BoldItalic", str(vera("VeraBI.ttf"))))
     pdfmetrics.registerFontFamily(
         FONT, normal=FONT, bold=FONT_BOLD, italic=f"{FONT}-Italic", boldItalic=f"{FONT}-BoldItalic"
     )
@@ -488,17 +490,37 @@ def _closing(
     width: float,
     accent: colors.Color,
     stacked: bool,
+    frame_height: float,
 ) -> list[Flowable]:
     """The "My plan" box and the clinic's details: side by side, or one above the other."""
     closing = article.closing
-    if stacked:
-        plan = _plan_box(labels, text, styles, sizes, width, accent)
-        contact = _contact_block(clinic, labels, text, styles, sizes, width)
-        return [
-            KeepTogether([_OutlineMark(labels.my_plan), *plan]),
-            *_section(text, styles, "closing", closing.short_heading, None, contact),
-        ]
-    # The plan box and the contact details side by side save a third of a page.
+    if not stacked:
+        row = _side_by_side(article, clinic, labels, text, styles, sizes, width, accent)
+        # A row cannot break across pages: a clinic with very long details gets the stack.
+        if row.wrap(width, frame_height)[1] <= frame_height * 0.9:
+            # Together, so the bookmarks land on the row's page even when it moves on.
+            marks = [_OutlineMark(labels.my_plan), _OutlineMark(closing.short_heading)]
+            return [KeepTogether([*marks, row])]
+    plan = _plan_box(labels, text, styles, sizes, width, accent)
+    contact = _contact_block(clinic, labels, text, styles, sizes, width)
+    return [
+        KeepTogether([_OutlineMark(labels.my_plan), *plan]),
+        *_section(text, styles, "closing", closing.short_heading, None, contact),
+    ]
+
+
+def _side_by_side(
+    article: Article,
+    clinic: Clinic,
+    labels: Labels,
+    text: _Text,
+    styles: _Styles,
+    sizes: _Sizes,
+    width: float,
+    accent: colors.Color,
+) -> Table:
+    """The plan box and the contact details side by side, which saves a third of a page."""
+    closing = article.closing
     plan_width = (width - sizes.gap * 4) * 0.45
     contact_width = width - sizes.gap * 4 - plan_width
     plan = _plan_box(labels, text, styles, sizes, plan_width, accent)
@@ -510,8 +532,7 @@ def _closing(
     row.setStyle(
         TableStyle([*_TIGHT.getCommands(), ("RIGHTPADDING", (0, 0), (0, 0), sizes.gap * 4)])
     )
-    # Together, so the bookmarks land on the row's page even when it moves to the next one.
-    return [KeepTogether([_OutlineMark(labels.my_plan), _OutlineMark(closing.short_heading), row])]
+    return row
 
 
 def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptions) -> bytes:
@@ -680,7 +701,18 @@ def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptio
             _items(text, styles, "therapies", article.therapies.items, check=False),
         ),
         Spacer(1, sizes.gap),
-        *_closing(article, clinic, labels, text, styles, sizes, width, accent, options.large_print),
+        *_closing(
+            article,
+            clinic,
+            labels,
+            text,
+            styles,
+            sizes,
+            width,
+            accent,
+            options.large_print,
+            frame.height,
+        ),
     ]
     try:
         doc.build(story, canvasmaker=_canvas_maker(draw_page, _timestamp(article), doc._bookmarks))
