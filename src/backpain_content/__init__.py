@@ -9,7 +9,6 @@ from __future__ import annotations
 from ._version import __version__
 from .content import bundled_articles, load_article, load_bundled, load_clinic
 from .errors import ContentError
-from .export import export
 from .formats import FORMATS, Format
 from .labels import Labels, labels_for
 from .mail import SmtpSettings, build_guide_email, send_email
@@ -31,6 +30,7 @@ from .model import (
     Therapy,
     default_clinic,
 )
+from .output import export
 from .renderers.epub import EpubOptions, render_epub
 from .renderers.html import HtmlOptions, render_html, stylesheet
 from .renderers.pdf import HandoutOptions, render_pdf

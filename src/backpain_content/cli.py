@@ -160,7 +160,7 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "email":
         return _email(args)
-    from .export import export
+    from .output import export
 
     article = load_article(args.article)
     clinic = load_clinic(args.clinic) if args.clinic else None
@@ -173,7 +173,22 @@ def _run(args: argparse.Namespace) -> int:
         formats = ["pdf-large"]
     for path in export(article, args.out, formats=formats, clinic=clinic, paper=args.paper):
         print(path)
+        if path.suffix == ".pdf":
+            _warn_if_long(path, large=path.name.endswith(".large-print.pdf"))
     return 0
+
+
+def _warn_if_long(path: Path, *, large: bool) -> None:
+    from .renderers.pdf import LARGE_PRINT_PAGES, STANDARD_PAGES, handout_pages
+
+    promise = LARGE_PRINT_PAGES if large else STANDARD_PAGES
+    pages = handout_pages(path.read_bytes())
+    if pages > promise:
+        print(
+            f"{PROG}: warning: {path} has {pages} pages, more than the {promise} a handout should "
+            "have; shorten the summaries and headings",
+            file=sys.stderr,
+        )
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -187,8 +202,8 @@ def _password(args: argparse.Namespace) -> str | None:
 
 
 def _email(args: argparse.Namespace) -> int:
-    from .export import write_atomic
     from .mail import SmtpSettings, build_guide_email, send_email
+    from .output import write_atomic
 
     article = load_article(args.article)
     clinic = load_clinic(args.clinic) if args.clinic else default_clinic(article)
@@ -234,3 +249,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ContentError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:
+        # A bug, not bad input: still one line, with the way to see the whole story.
+        if os.environ.get("BACKPAIN_DEBUG"):
+            raise
+        detail = " ".join(str(exc).split())
+        print(
+            f"{PROG}: internal error: {type(exc).__name__}: {detail} "
+            "(run with BACKPAIN_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 1

@@ -6,13 +6,19 @@ and HTML-only users stay light.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from ..model import Article, Clinic
 
-__all__ = ["HandoutOptions", "render_pdf"]
+__all__ = ["LARGE_PRINT_PAGES", "STANDARD_PAGES", "HandoutOptions", "handout_pages", "render_pdf"]
+
+STANDARD_PAGES = 2
+"""The standard handout's promise: at most this many pages, on Letter or A4."""
+LARGE_PRINT_PAGES = 6
+"""The large-print handout's promise."""
 
 
 class HandoutOptions(BaseModel):
@@ -43,3 +49,10 @@ def render_pdf(
     from ._handout import build_handout
 
     return build_handout(article, clinic, options)
+
+
+def handout_pages(pdf: bytes) -> int:
+    """Number of pages of a handout that `render_pdf` made (its page tree's /Count)."""
+    # ReportLab writes one flat, uncompressed page tree: << /Count N /Kids [...] /Type /Pages >>.
+    counts = [int(n) for n in re.findall(rb"/Count (\d+) /Kids \[[^\]]*\] /Type /Pages", pdf)]
+    return max(counts, default=0)

@@ -1,0 +1,363 @@
+"""Bad input and output on disk: one clear line and exit 2, atomic and reproducible files, growth."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import backpain_content as bc
+from backpain_content import cli, formats
+from backpain_content.content import BUNDLED_ARTICLE
+from backpain_content.renderers.pdf import handout_pages
+from growth import scaled
+from tomlwriter import dumps
+
+BUNDLED = Path(bc.__file__).parent / "articles" / f"{BUNDLED_ARTICLE}.toml"
+NAMES = sorted(
+    f"dry-needling-back-pain.en-CA{suffix}"
+    for suffix in (".html", ".pdf", ".large-print.pdf", ".epub")
+)
+
+
+def _cli(
+    *args: str, cwd: Path, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "backpain_content", *args],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def previous(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding a previous, complete export."""
+    folder = tmp_path_factory.mktemp("previous") / "out"
+    assert cli.main(["export", "--out", str(folder)]) == 0
+    assert sorted(p.name for p in folder.iterdir()) == NAMES
+    return folder
+
+
+def _bad_article(folder: Path, old: str, new: str) -> Path:
+    text = BUNDLED.read_text(encoding="utf-8")
+    assert old in text
+    path = folder / "guide.toml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+def _write(path: Path, data: bytes | str) -> Path:
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+    return path
+
+
+def _clinic(folder: Path, logo: bytes | None) -> Path:
+    if logo is not None:
+        _write(folder / "logo.png", logo)
+    text = 'name = "Example Physio"\n' + ('logo = "logo.png"\n' if logo is not None else "")
+    return _write(folder / "clinic.toml", text)
+
+
+def _huge(folder: Path) -> Path:
+    path = folder / "huge.toml"
+    with path.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    return path
+
+
+# (name, how to make the arguments from a scratch folder, what the one line must say)
+BAD_INPUT = [
+    (
+        "malformed TOML",
+        lambda d: [str(_write(d / "g.toml", "title = \n"))],
+        "g.toml: is not valid TOML",
+    ),
+    (
+        "missing field",
+        lambda d: [str(_bad_article(d, 'title = "Regain', 'titel = "Regain'))],
+        "guide.toml: title: is required but missing",
+    ),
+    (
+        "wrong type",
+        lambda d: [str(_bad_article(d, "typical_max = 6", 'typical_max = "six"'))],
+        "guide.toml: sessions.typical_max: ",
+    ),
+    (
+        "unknown field",
+        lambda d: [
+            str(_bad_article(d, 'therapy = "Dry needling"', 'therapy = "Dry needling"\nextra = 1'))
+        ],
+        "guide.toml: extra: is not a known field",
+    ),
+    (
+        "empty list",
+        lambda d: [
+            str(
+                _write(
+                    d / "e.toml", dumps({**bc.load_article().model_dump(mode="json"), "lede": []})
+                )
+            )
+        ],
+        "e.toml: lede: ",
+    ),
+    (
+        "not UTF-8",
+        lambda d: [str(_write(d / "l.toml", 'title = "Zoë"'.encode("latin-1")))],
+        "l.toml: is not UTF-8 text",
+    ),
+    ("a folder", lambda d: [str(d)], "is a folder, not a TOML file"),
+    ("missing file", lambda d: [str(d / "nowhere.toml")], "nowhere.toml: no such file"),
+    ("50 MB file", lambda d: [str(_huge(d))], "huge.toml: is larger than 1 MiB"),
+    (
+        "logo missing",
+        lambda d: ["--clinic", str(_write(d / "c.toml", 'name = "X"\nlogo = "gone.png"\n'))],
+        "c.toml: logo: no such image file",
+    ),
+    (
+        "logo not an image",
+        lambda d: ["--clinic", str(_clinic(d, b"GIF89a not what it says"))],
+        "logo.png: logo: is not a PNG or JPEG image",
+    ),
+    (
+        "logo damaged",
+        lambda d: ["--clinic", str(_clinic(d, b"\x89PNG\r\n\x1a\n" + b"\0" * 40))],
+        "logo.png: logo: is a damaged or unsupported image",
+    ),
+    ("unknown format", lambda d: ["--format", "docx"], "argument --format: invalid choice: 'docx'"),
+    (
+        "folder not writable",
+        lambda d: ["--out", str(_write(d / "a-file", "x") / "out")],
+        "a-file/out: cannot write there",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "make", "expected"), BAD_INPUT, ids=[case[0] for case in BAD_INPUT]
+)
+def test_bad_input_is_one_line_exit_2_and_changes_nothing(
+    previous: Path,
+    tmp_path: Path,
+    name: str,
+    make,
+    expected: str,  # type: ignore[no-untyped-def]
+) -> None:
+    before = _snapshot(previous)
+    args = make(tmp_path)
+    if "--out" not in args:
+        args = [*args, "--out", str(previous)]
+    result = _cli("export", *args, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("backpain-content: error: ")
+    assert expected in lines[0]
+    assert result.stdout == ""
+    assert _snapshot(previous) == before
+
+
+def test_unreadable_logo_is_named(
+    previous: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Root reads any file whatever its mode, so the refusal is simulated at the read.
+    clinic = _clinic(tmp_path, b"\x89PNG\r\n\x1a\n")
+    logo = (tmp_path / "logo.png").resolve()
+    real = Path.read_bytes
+
+    def refuse(self: Path) -> bytes:
+        if self.resolve() == logo:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    before = _snapshot(previous)
+    assert cli.main(["export", "--clinic", str(clinic), "--out", str(previous)]) == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.endswith("logo.png: logo: cannot be read (Permission denied)")
+    assert _snapshot(previous) == before
+
+
+# Output on disk
+
+
+def test_a_renderer_failing_after_others_succeeded_changes_nothing(
+    previous: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    calls: list[str] = []
+
+    def broken(article: bc.Article, clinic: bc.Clinic | None, paper: formats.Paper) -> bytes:
+        calls.append("epub")
+        raise RuntimeError("the ePub renderer broke")
+
+    chosen = [
+        f if f.name != "epub" else formats.Format(**{**f.__dict__, "render": broken})
+        for f in formats.FORMATS
+    ]
+    monkeypatch.setattr(formats, "FORMATS", tuple(chosen))
+    monkeypatch.setattr("backpain_content.output.FORMATS", tuple(chosen))
+    before = _snapshot(previous)
+    assert cli.main(["export", "--out", str(previous)]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith(
+        "backpain-content: internal error: RuntimeError: the ePub renderer broke"
+    )
+    assert calls == ["epub"]
+    assert _snapshot(previous) == before
+
+
+def test_a_write_failing_halfway_leaves_complete_files_and_no_temporary_ones(
+    previous: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    for name, (data, _) in _snapshot(previous).items():
+        (folder / name).write_bytes(data)
+    from backpain_content import output as export_module
+
+    real = export_module.write_atomic
+    written: list[str] = []
+
+    def full_disk(path: Path, data: bytes) -> None:
+        if written:
+            raise OSError(28, "No space left on device")
+        written.append(path.name)
+        real(path, data)
+
+    monkeypatch.setattr(export_module, "write_atomic", full_disk)
+    with pytest.raises(bc.ContentError, match="No space left on device"):
+        bc.export(bc.load_article(), folder)
+    assert sorted(p.name for p in folder.iterdir()) == NAMES  # nothing lost, nothing extra
+    for name, (data, _) in _snapshot(previous).items():
+        assert (folder / name).read_bytes() == data
+
+
+def test_write_atomic_cleans_up_its_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from backpain_content.output import write_atomic
+
+    target = tmp_path / "guide.html"
+    target.write_text("previous", encoding="utf-8")
+
+    def fail(*args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", fail)
+    with pytest.raises(OSError, match="No space"):
+        write_atomic(target, b"new")
+    assert target.read_text(encoding="utf-8") == "previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["guide.html"]
+
+
+def _valid(folder: Path) -> None:
+    html = (folder / "dry-needling-back-pain.en-CA.html").read_text(encoding="utf-8")
+    assert html.rstrip().endswith("</html>")
+    for name in (
+        "dry-needling-back-pain.en-CA.pdf",
+        "dry-needling-back-pain.en-CA.large-print.pdf",
+    ):
+        data = (folder / name).read_bytes()
+        assert data.startswith(b"%PDF-")
+        assert data.rstrip().endswith(b"%%EOF")
+    with zipfile.ZipFile(
+        io.BytesIO((folder / "dry-needling-back-pain.en-CA.epub").read_bytes())
+    ) as book:
+        assert book.testzip() is None
+
+
+def test_two_exports_at_once_into_one_folder_end_complete(tmp_path: Path) -> None:
+    folder = tmp_path / "out"
+    command = [sys.executable, "-m", "backpain_content", "export", "--out", str(folder)]
+    runs = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)
+    ]
+    for run in runs:
+        _, err = run.communicate(timeout=180)
+        assert run.returncode == 0, err
+    assert sorted(p.name for p in folder.iterdir()) == NAMES
+    _valid(folder)
+    assert (folder / "dry-needling-back-pain.en-CA.pdf").read_bytes() == bc.render_pdf(
+        bc.load_article()
+    )
+
+
+def test_separate_processes_agree_byte_for_byte_across_time_zones_and_locales(
+    tmp_path: Path,
+) -> None:
+    environments = [
+        {
+            "SOURCE_DATE_EPOCH": "1700000000",
+            "TZ": "UTC",
+            "LC_ALL": "C.UTF-8",
+            "PYTHONHASHSEED": "1",
+        },
+        {
+            "SOURCE_DATE_EPOCH": "1700000000",
+            "TZ": "Pacific/Kiritimati",
+            "LC_ALL": "C",
+            "LANG": "fr_CA.UTF-8",
+            "PYTHONHASHSEED": "2",
+        },
+    ]
+    outputs = []
+    for index, env in enumerate(environments):
+        folder = tmp_path / f"run{index}"
+        result = _cli("export", "--out", str(folder), cwd=tmp_path, env=env)
+        assert result.returncode == 0, result.stderr
+        outputs.append({name: data for name, (data, _) in _snapshot(folder).items()})
+    assert list(outputs[0]) == NAMES
+    for name in NAMES:
+        assert outputs[0][name] == outputs[1][name], name
+
+
+# Growth
+
+
+@pytest.mark.parametrize("factor", [10, 100])
+def test_ten_and_a_hundred_times_the_article_render_in_every_format(
+    article: bc.Article, factor: int
+) -> None:
+    big = scaled(article, factor)
+    assert len(big.causes.items) == 6 * factor
+    html = bc.render_html(big)
+    assert html.count('class="bpc-item-title"') == 21 * factor
+    pdf = bc.render_pdf(big)
+    assert handout_pages(pdf) > 2 * factor // 2
+    assert handout_pages(bc.render_pdf(big, options=bc.HandoutOptions(large_print=True))) > 6
+    with zipfile.ZipFile(io.BytesIO(bc.render_epub(big))) as book:
+        assert book.read("EPUB/causes.xhtml").count(b"<li>") == 6 * factor
+
+
+def test_handout_that_no_longer_fits_gets_a_warning(article: bc.Article, tmp_path: Path) -> None:
+    guide = _write(tmp_path / "big.toml", dumps(scaled(article, 2).model_dump(mode="json")))
+    result = _cli(
+        "export", "--format", "pdf", "--out", str(tmp_path / "out"), str(guide), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    [warning] = result.stderr.splitlines()
+    assert warning.startswith("backpain-content: warning: ")
+    pages = handout_pages((tmp_path / "out" / "dry-needling-back-pain.en-CA.pdf").read_bytes())
+    assert pages > 2
+    assert f"dry-needling-back-pain.en-CA.pdf has {pages} pages, more than the 2" in warning
+    bundled = _cli("export", "--format", "pdf", "--out", str(tmp_path / "ok"), cwd=tmp_path)
+    assert bundled.stderr == ""
