@@ -6,9 +6,6 @@ import datetime
 import hashlib
 import logging
 import os
-import smtplib
-import socket
-import ssl
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import SMTP
@@ -175,6 +172,11 @@ def send_email(message: EmailMessage, settings: SmtpSettings) -> None:
     A refused login or recipient, an unreachable server or a timeout raises
     `ContentError` naming the server and what it said. The password is never shown.
     """
+    # Imported here: only sending needs them, and they cost a clinic app's start-up time.
+    import smtplib
+    import socket
+    import ssl
+
     server = settings.server
     if settings.user and settings.password is None:
         raise ContentError(server, None, f"a password is needed to log in as {settings.user}")

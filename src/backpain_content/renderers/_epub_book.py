@@ -44,7 +44,7 @@ class _FixedTimeZip(zipfile.ZipFile):
     """A zip whose entries all carry one timestamp and ordinary permissions."""
 
     def __init__(self, file: Any, date_time: tuple[int, int, int, int, int, int]) -> None:
-        super().__init__(file, "w", zipfile.ZIP_DEFLATED, compresslevel=9)
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED, compresslevel=6)
         self._date_time = date_time
 
     def writestr(  # type: ignore[override]
@@ -56,7 +56,10 @@ class _FixedTimeZip(zipfile.ZipFile):
     ) -> None:
         if not isinstance(name, zipfile.ZipInfo):
             info = zipfile.ZipInfo(name, date_time=self._date_time)
-            info.compress_type = self.compression if compress_type is None else compress_type
+            if compress_type is None:
+                # A PNG is compressed already: deflating it again costs time and saves nothing.
+                compress_type = zipfile.ZIP_STORED if name.endswith(".png") else self.compression
+            info.compress_type = compress_type
             info.external_attr = 0o644 << 16
             name = info
         super().writestr(name, data, compress_type=compress_type, compresslevel=compresslevel)

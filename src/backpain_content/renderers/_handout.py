@@ -97,9 +97,13 @@ class _Styles:
     check: ParagraphStyle
     caption: ParagraphStyle
     footer: ParagraphStyle
+    range: ParagraphStyle
 
 
-def _styles(sizes: _Sizes, accent: colors.Color) -> _Styles:
+@functools.lru_cache(maxsize=32)
+def _styles(sizes: _Sizes, accent_hex: str) -> _Styles:
+    """The paragraph styles for a size and an accent colour, built once and reused."""
+    accent = colors.HexColor(accent_hex)
     body = ParagraphStyle(
         "body",
         fontName=FONT,
@@ -144,6 +148,7 @@ def _styles(sizes: _Sizes, accent: colors.Color) -> _Styles:
             spaceAfter=sizes.gap * 0.6,
         ),
         caption=ParagraphStyle("caption", parent=body, fontSize=sizes.body, spaceAfter=0),
+        range=ParagraphStyle("range", parent=body, fontName=FONT_BOLD, spaceAfter=0),
         footer=ParagraphStyle(
             "footer",
             parent=body,
@@ -153,6 +158,17 @@ def _styles(sizes: _Sizes, accent: colors.Color) -> _Styles:
             spaceAfter=0,
         ),
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(markup: str, style: ParagraphStyle) -> list[Any]:
+    """Parsed paragraph markup. The same text in the same style always parses the same,
+    and parsing is a tenth of a render, so each is parsed once; layout never changes it."""
+    return list(Paragraph(markup, style).frags)
+
+
+def _paragraph(markup: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
+    return Paragraph(markup, style, frags=_parsed(markup, style), **kwargs)
 
 
 class _Text:
@@ -172,7 +188,7 @@ class _Text:
         return escape(text)
 
     def para(self, field: str, text: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
-        return Paragraph(self.check(field, text), style, **kwargs)
+        return _paragraph(self.check(field, text), style, **kwargs)
 
     def titled(self, field: str, title: str, summary: str) -> str:
         """Markup of an item: its title in bold, then its summary."""
@@ -363,9 +379,10 @@ def _items(
         path = f"{field}.items[{index}]"
         markup = text.titled(path, item.title, item.summary)
         if check:
-            flowables.append(_CheckItem(markup, styles.check, bulletText=" "))
+            frags = _parsed(markup, styles.check)
+            flowables.append(_CheckItem(markup, styles.check, bulletText=" ", frags=frags))
         else:
-            flowables.append(Paragraph(markup, styles.item))
+            flowables.append(_paragraph(markup, styles.item))
     return flowables
 
 
@@ -434,7 +451,7 @@ def _contact_block(
     clinic: Clinic, labels: Labels, text: _Text, styles: _Styles, sizes: _Sizes, width: float
 ) -> list[Flowable]:
     lines: list[Flowable] = [
-        Paragraph(f"<b>{text.check('clinic.name', clinic.name)}</b>", styles.body)
+        _paragraph(f"<b>{text.check('clinic.name', clinic.name)}</b>", styles.body)
     ]
     if clinic.location:
         lines.append(text.para("clinic.location", clinic.location, styles.body))
@@ -446,7 +463,7 @@ def _contact_block(
             if line.label
             else ""
         )
-        lines.append(Paragraph(f'{label}<a href="{href}" underline="1">{shown}</a>', styles.body))
+        lines.append(_paragraph(f'{label}<a href="{href}" underline="1">{shown}</a>', styles.body))
     if clinic.link is None:
         return lines
     size = (1.6 if sizes.body > 12 else 1.0) * inch
@@ -471,9 +488,8 @@ def _session_row(
     markers = _SessionMarkers(sessions.typical_min, sessions.typical_max, sizes.body, accent)
     marker_width = min(sizes.body * 2.4 * sessions.typical_max, width / 2)
     words = labels.sessions_range.format(min=sessions.typical_min, max=sessions.typical_max)
-    style = ParagraphStyle("range", parent=styles.body, fontName=FONT_BOLD, spaceAfter=0)
     row = Table(
-        [[markers, text.para("labels.sessions_range", words, style)]],
+        [[markers, text.para("labels.sessions_range", words, styles.range)]],
         colWidths=[marker_width + sizes.gap * 3, width - marker_width - sizes.gap * 3],
     )
     row.setStyle(TableStyle([*_TIGHT.getCommands(), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
@@ -542,7 +558,7 @@ def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptio
     text = _Text(_register_fonts())
     sizes = _LARGE if options.large_print else _STANDARD
     accent = colors.HexColor(clinic.accent_colour)
-    styles = _styles(sizes, accent)
+    styles = _styles(sizes, clinic.accent_colour)
     page_width, page_height = _PAPER[options.paper]
     width = page_width - 2 * sizes.margin
     logo = _logo(clinic)
@@ -556,15 +572,15 @@ def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptio
         f"{escape(labels.last_reviewed)} {provenance.last_reviewed.isoformat()}."
     )
     footer = [
-        Paragraph(source_line, styles.footer),
-        Paragraph(f"<b>{text.check('labels.disclaimer', labels.disclaimer)}</b>", styles.footer),
+        _paragraph(source_line, styles.footer),
+        _paragraph(f"<b>{text.check('labels.disclaimer', labels.disclaimer)}</b>", styles.footer),
     ]
     footer_height = sum(p.wrap(width, page_height)[1] for p in footer) + sizes.footer * 1.6
     # Each part checked on its own, so an error names the field that holds the character.
     text.check("clinic.name", clinic.name)
     text.check("clinic.location", clinic.location or "")
     phrase = text.check("labels.clinic_in_location", clinic_phrase(clinic, labels))
-    header_name = Paragraph(f"<b>{phrase}</b>", styles.footer)
+    header_name = _paragraph(f"<b>{phrase}</b>", styles.footer)
     logo_height = sizes.footer * 3.2 if logo else 0.0
     logo_width = 0.0
     if logo:
