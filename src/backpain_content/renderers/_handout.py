@@ -6,6 +6,7 @@ files (`<img src>`) and make `javascript:` links.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
 import io
@@ -100,10 +101,10 @@ class _Styles:
     range: ParagraphStyle
 
 
-@functools.lru_cache(maxsize=32)
-def _styles(sizes: _Sizes, accent_hex: str) -> _Styles:
-    """The paragraph styles for a size and an accent colour, built once and reused."""
-    accent = colors.HexColor(accent_hex)
+@functools.lru_cache(maxsize=4)
+def _text_styles(sizes: _Sizes) -> _Styles:
+    """The styles that do not use the accent colour: one set per size, shared by every
+    clinic, so their parsed paragraphs are shared too (see `_parsed`)."""
     body = ParagraphStyle(
         "body",
         fontName=FONT,
@@ -119,26 +120,8 @@ def _styles(sizes: _Sizes, accent_hex: str) -> _Styles:
     )
     return _Styles(
         body=body,
-        title=ParagraphStyle(
-            "title",
-            parent=body,
-            fontName=FONT_BOLD,
-            fontSize=sizes.title,
-            leading=sizes.title * 1.2,
-            textColor=accent,
-            spaceAfter=sizes.gap * 1.5,
-        ),
-        heading=ParagraphStyle(
-            "heading",
-            parent=body,
-            fontName=FONT_BOLD,
-            fontSize=sizes.heading,
-            leading=sizes.heading * 1.25,
-            textColor=accent,
-            spaceBefore=sizes.gap * 1.3,
-            spaceAfter=sizes.gap * 0.6,
-            keepWithNext=True,
-        ),
+        title=body,
+        heading=body,
         item=ParagraphStyle("item", parent=body, leftIndent=sizes.body, spaceAfter=sizes.gap * 0.6),
         check=ParagraphStyle(
             "check",
@@ -156,6 +139,36 @@ def _styles(sizes: _Sizes, accent_hex: str) -> _Styles:
             leading=sizes.footer * 1.25,
             textColor=_MUTED,
             spaceAfter=0,
+        ),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _styles(sizes: _Sizes, accent_hex: str) -> _Styles:
+    """All the styles for a size and a clinic's accent colour, built once and reused."""
+    accent = colors.HexColor(accent_hex)
+    text = _text_styles(sizes)
+    return dataclasses.replace(
+        text,
+        title=ParagraphStyle(
+            "title",
+            parent=text.body,
+            fontName=FONT_BOLD,
+            fontSize=sizes.title,
+            leading=sizes.title * 1.2,
+            textColor=accent,
+            spaceAfter=sizes.gap * 1.5,
+        ),
+        heading=ParagraphStyle(
+            "heading",
+            parent=text.body,
+            fontName=FONT_BOLD,
+            fontSize=sizes.heading,
+            leading=sizes.heading * 1.25,
+            textColor=accent,
+            spaceBefore=sizes.gap * 1.3,
+            spaceAfter=sizes.gap * 0.6,
+            keepWithNext=True,
         ),
     )
 
