@@ -7,6 +7,7 @@ html = bc.render_html(bc.load_article())
 from __future__ import annotations
 
 from ._version import __version__
+from .batch import ClinicResult, export_clinics
 from .content import bundled_articles, load_article, load_bundled, load_clinic
 from .errors import ContentError
 from .formats import FORMATS, Format
@@ -42,6 +43,7 @@ __all__ = [
     "Cause",
     "CausesSection",
     "Clinic",
+    "ClinicResult",
     "ClosingSection",
     "ContentError",
     "EpubOptions",
@@ -64,6 +66,7 @@ __all__ = [
     "bundled_articles",
     "default_clinic",
     "export",
+    "export_clinics",
     "labels_for",
     "load_article",
     "load_bundled",

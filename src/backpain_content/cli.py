@@ -8,7 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 from pydantic import ValidationError
 
@@ -69,6 +69,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--out", default="exports", metavar="DIR", help="output folder (default: exports)"
+    )
+    export.add_argument(
+        "--clinics",
+        nargs="+",
+        metavar="PATH",
+        help=(
+            "a clinic group: clinic files, or folders of them; each clinic's files go into "
+            "its own sub-folder of --out (put ARTICLE_FILE before this option)"
+        ),
+    )
+    export.add_argument(
+        "--jobs", type=int, metavar="N", help="clinics to render at once (default: one per core)"
     )
     export.add_argument(
         "--clinic", metavar="FILE.toml", help="the clinic's own name, contact details and branding"
@@ -160,22 +172,86 @@ def _run(args: argparse.Namespace) -> int:
         return 0
     if args.command == "email":
         return _email(args)
+    if args.command == "export" and args.clinics:
+        return _export_group(args)
     from .output import export
 
     article = load_article(args.article)
     clinic = load_clinic(args.clinic) if args.clinic else None
-    formats = None if args.format == "all" else [args.format]
-    if formats is None:
-        for fmt in FORMATS:
-            if not fmt.available():
-                print(f"{PROG}: note: skipping {fmt.name}: {fmt.missing}", file=sys.stderr)
-    if args.large_print:
-        formats = ["pdf-large"]
+    formats = _chosen_formats(args)
     for path in export(article, args.out, formats=formats, clinic=clinic, paper=args.paper):
         print(path)
         if path.suffix == ".pdf":
             _warn_if_long(path, large=path.name.endswith(".large-print.pdf"))
     return 0
+
+
+def _export_group(args: argparse.Namespace) -> int:
+    from .batch import ClinicResult, clinic_files, export_clinics
+
+    if args.clinic:
+        raise ContentError(None, "clinics", "give --clinic or --clinics, not both")
+    article = load_article(args.article)
+    files = clinic_files(args.clinics)
+    formats = _chosen_formats(args)
+    bar = _Progress(sys.stderr)
+
+    def progress(result: ClinicResult, done: int, total: int) -> None:
+        bar.update(done, total, f"{result.source.name}: {'failed' if result.error else 'done'}")
+
+    results = export_clinics(
+        article,
+        files,
+        args.out,
+        formats=formats,
+        paper=args.paper,
+        workers=args.jobs,
+        progress=progress,
+    )
+    bar.close()
+    failed = [r for r in results if r.error]
+    print(f"exported {len(results) - len(failed)} of {len(results)} clinics into {args.out}")
+    for result in failed:
+        if result.bad_input:  # the message names the file already
+            print(f"{PROG}: error: {result.error}", file=sys.stderr)
+        else:
+            print(f"{PROG}: internal error: {result.source}: {result.error}", file=sys.stderr)
+    if not failed:
+        return 0
+    return EXIT_BAD_INPUT if all(r.bad_input for r in failed) else 1
+
+
+class _Progress:
+    """A progress bar on a terminal; plain lines otherwise (a log, a pipe)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.live = stream.isatty()
+
+    def update(self, done: int, total: int, note: str) -> None:
+        if not self.live:
+            print(f"[{done}/{total}] {note}", file=self.stream, flush=True)
+            return
+        width = 30
+        filled = width * done // total
+        bar = "#" * filled + "-" * (width - filled)
+        self.stream.write(f"\r[{bar}] {done}/{total} {note[:40]:<40}")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.live:
+            self.stream.write("\n")
+
+
+def _chosen_formats(args: argparse.Namespace) -> list[str] | None:
+    if args.large_print:
+        return ["pdf-large"]
+    if args.format != "all":
+        return [args.format]
+    for fmt in FORMATS:
+        if not fmt.available():
+            print(f"{PROG}: note: skipping {fmt.name}: {fmt.missing}", file=sys.stderr)
+    return None
 
 
 def _warn_if_long(path: Path, *, large: bool) -> None:

@@ -748,3 +748,8 @@ def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptio
     except LayoutError as exc:
         raise ContentError(None, None, f"the handout cannot be laid out: {exc}") from None
     return buffer.getvalue()
+
+
+def warm_up() -> None:
+    """Load the fonts now, so that worker processes forked later start with them."""
+    _register_fonts()

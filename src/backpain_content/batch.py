@@ -1,0 +1,143 @@
+"""Exporting the guide for a whole clinic group: one sub-folder per clinic, in parallel."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import re
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from .content import load_clinic
+from .errors import ContentError
+from .formats import Paper
+from .model import Article
+from .output import export
+
+__all__ = ["ClinicResult", "clinic_files", "export_clinics"]
+
+
+@dataclass(frozen=True)
+class ClinicResult:
+    """What became of one clinic's export."""
+
+    source: Path
+    """The clinic file."""
+    folder: Path
+    """The sub-folder its files went to."""
+    written: tuple[Path, ...] = ()
+    """The files written; empty when it failed."""
+    error: str | None = None
+    """Why it failed, in one line, or None."""
+    bad_input: bool = True
+    """Whether the failure was the input's fault (rather than a bug)."""
+
+
+def clinic_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """The clinic files named: files as given, folders by their `*.toml` files, in order."""
+    files: list[Path] = []
+    for name in paths:
+        path = Path(name)
+        if path.is_dir():
+            found = sorted(path.glob("*.toml"))
+            if not found:
+                raise ContentError(path, None, "holds no .toml clinic files")
+            files.extend(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise ContentError(path, None, "no such file or folder")
+    return files
+
+
+def _folder_name(path: Path) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
+    return slug or "clinic"
+
+
+def _export_one(
+    article: Article, source: Path, folder: Path, formats: Sequence[str] | None, paper: Paper
+) -> ClinicResult:
+    try:
+        clinic = load_clinic(source)
+        written = export(article, folder, formats=formats, clinic=clinic, paper=paper)
+    except ContentError as exc:
+        return ClinicResult(source, folder, error=str(exc))
+    except Exception as exc:
+        detail = " ".join(str(exc).split())
+        return ClinicResult(
+            source, folder, error=f"{type(exc).__name__}: {detail}", bad_input=False
+        )
+    return ClinicResult(source, folder, written=tuple(written))
+
+
+def _warm_up(formats: Sequence[str] | None) -> None:
+    """Import the renderers and load fonts once, before the workers are forked from us."""
+    chosen = set(formats or ("pdf", "pdf-large", "epub"))
+    if chosen & {"pdf", "pdf-large"}:
+        from .renderers import _handout
+
+        _handout.warm_up()
+    if "epub" in chosen:
+        from .renderers.epub import epub_available
+
+        if epub_available():
+            from .renderers import _epub_book  # noqa: F401
+
+
+def export_clinics(
+    article: Article,
+    clinics: Sequence[Path],
+    out_dir: str | os.PathLike[str],
+    *,
+    formats: Sequence[str] | None = None,
+    paper: Paper = "letter",
+    workers: int | None = None,
+    progress: Callable[[ClinicResult, int, int], None] | None = None,
+) -> list[ClinicResult]:
+    """Export `article` for every clinic file into `out_dir/<clinic>/`, in parallel.
+
+    A clinic that fails is reported in its result; the others still finish. `progress`
+    is called after each clinic with its result, how many are done and how many in all.
+    """
+    out = Path(out_dir)
+    tasks: list[tuple[Path, Path]] = []
+    seen: dict[str, Path] = {}
+    for source in clinics:
+        name = _folder_name(source)
+        if name in seen:
+            raise ContentError(source, None, f"would share the folder {name!r} with {seen[name]}")
+        seen[name] = source
+        tasks.append((source, out / name))
+    workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
+    results: list[ClinicResult] = []
+
+    def finished(result: ClinicResult) -> None:
+        results.append(result)
+        if progress:
+            progress(result, len(results), len(tasks))
+
+    if workers == 1:
+        for source, folder in tasks:
+            finished(_export_one(article, source, folder, formats, paper))
+        return _in_order(results, tasks)
+    _warm_up(formats)
+    # Forked workers start with everything the warm-up imported and loaded.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool: Executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    with pool:
+        futures = [
+            pool.submit(_export_one, article, source, folder, formats, paper)
+            for source, folder in tasks
+        ]
+        for future in as_completed(futures):
+            finished(future.result())
+    return _in_order(results, tasks)
+
+
+def _in_order(results: list[ClinicResult], tasks: list[tuple[Path, Path]]) -> list[ClinicResult]:
+    order = {source: index for index, (source, _) in enumerate(tasks)}
+    return sorted(results, key=lambda result: order[result.source])

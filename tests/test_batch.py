@@ -1,0 +1,185 @@
+"""Batch export for a clinic group: a sub-folder per clinic, in parallel, failures reported at the end."""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import backpain_content as bc
+
+COLOURS = ["#1d5c87", "#8a1c1c", "#2f5d2f", "#5b2a86", "#7a4b00"]
+
+
+def _group(folder: Path, count: int, bad: set[int] = frozenset()) -> Path:  # type: ignore[assignment]
+    folder.mkdir(parents=True, exist_ok=True)
+    for index in range(count):
+        name = f"Clinic {index:03d}"
+        text = (
+            f'name = "{name}"\nlocation = "Town {index}"\n'
+            f'booking_url = "https://example.org/book/{index}"\n'
+            f'accent_colour = "{COLOURS[index % len(COLOURS)]}"\n'
+        )
+        if index in bad:
+            text = text.replace("name = ", "nmae = ")
+        (folder / f"clinic-{index:03d}.toml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "backpain_content", "export", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def test_each_clinic_gets_its_own_branded_folder(tmp_path: Path) -> None:
+    group = _group(tmp_path / "group", 5)
+    result = _run(
+        "--format", "pdf", "--clinics", str(group), "--out", str(tmp_path / "out"), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"exported 5 of 5 clinics into {tmp_path / 'out'}"
+    folders = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert folders == [f"clinic-{i:03d}" for i in range(5)]
+    article = bc.load_article()
+    for index in range(5):
+        clinic = bc.load_clinic(group / f"clinic-{index:03d}.toml")
+        written = (
+            tmp_path / "out" / f"clinic-{index:03d}" / "dry-needling-back-pain.en-CA.pdf"
+        ).read_bytes()
+        assert written == bc.render_pdf(article, clinic=clinic)
+    # Not a terminal: one plain line a clinic, no carriage returns.
+    lines = result.stderr.splitlines()
+    assert len(lines) == 5
+    assert all(line.startswith("[") and "/5] clinic-" in line for line in lines)
+    assert "\r" not in result.stderr
+
+
+def test_one_bad_clinic_is_reported_and_the_others_finish(tmp_path: Path) -> None:
+    group = _group(tmp_path / "group", 6, bad={2})
+    result = _run(
+        "--format", "pdf", "--clinics", str(group), "--out", str(tmp_path / "out"), cwd=tmp_path
+    )
+    assert result.returncode == 2
+    assert "exported 5 of 6 clinics" in result.stdout
+    errors = [line for line in result.stderr.splitlines() if "error" in line]
+    assert errors == [
+        f"backpain-content: error: {group / 'clinic-002.toml'}: "
+        "name: is required but missing (and 1 more problem)"
+    ]
+    done = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert done == [f"clinic-{i:03d}" for i in range(6) if i != 2]
+
+
+def test_files_and_folders_mix_and_clashing_names_are_refused(tmp_path: Path) -> None:
+    group = _group(tmp_path / "group", 2)
+    other = _group(tmp_path / "other", 1)
+    out = tmp_path / "out"
+    ok = _run(
+        "--format",
+        "html",
+        "--clinics",
+        str(group),
+        str(other / "clinic-000.toml"),
+        "--out",
+        str(out),
+        cwd=tmp_path,
+    )
+    assert ok.returncode == 2
+    [line] = ok.stderr.splitlines()
+    assert "would share the folder 'clinic-000'" in line
+    assert not out.exists()
+    missing = _run("--clinics", str(tmp_path / "nowhere"), cwd=tmp_path)
+    assert missing.returncode == 2
+    assert "nowhere: no such file or folder" in missing.stderr
+
+
+def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
+    group = _group(tmp_path / "group", 3)
+    leader, follower = pty.openpty()
+    try:
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "backpain_content",
+                "export",
+                "--format",
+                "html",
+                "--clinics",
+                str(group),
+                "--out",
+                str(tmp_path / "out"),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=follower,
+            timeout=300,
+            check=False,
+        )
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        if follower >= 0:
+            os.close(follower)
+        os.close(leader)
+    shown = b"".join(chunks).decode()
+    assert run.returncode == 0
+    assert "\r[" in shown
+    assert "#" * 30 + "] 3/3" in shown
+
+
+def test_export_clinics_in_process(tmp_path: Path, article: bc.Article) -> None:
+    group = _group(tmp_path / "group", 3, bad={1})
+    seen: list[tuple[int, int]] = []
+    results = bc.export_clinics(
+        article,
+        sorted(group.glob("*.toml")),
+        tmp_path / "out",
+        formats=["html"],
+        workers=2,
+        progress=lambda result, done, total: seen.append((done, total)),
+    )
+    assert [r.source.name for r in results] == [
+        "clinic-000.toml",
+        "clinic-001.toml",
+        "clinic-002.toml",
+    ]
+    assert [r.error is None for r in results] == [True, False, True]
+    assert results[1].bad_input
+    assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_jobs_option(tmp_path: Path, jobs: str) -> None:
+    group = _group(tmp_path / "group", 2)
+    result = _run(
+        "--format",
+        "html",
+        "--jobs",
+        jobs,
+        "--clinics",
+        str(group),
+        "--out",
+        str(tmp_path / "out"),
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "out").iterdir())) == 2
