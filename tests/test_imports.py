@@ -1,0 +1,39 @@
+"""`import backpain_content` stays light: heavy libraries load only with their format."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+HEAVY = ("reportlab", "ebooklib", "lxml", "PIL")
+
+
+def _loaded_after(code: str) -> list[str]:
+    script = (
+        f"import sys\n{code}\nimport json\n"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({list(HEAVY)!r}))))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
+    )
+    return list(json.loads(result.stdout))
+
+
+def test_importing_the_package_loads_no_heavy_library() -> None:
+    assert _loaded_after("import backpain_content") == []
+
+
+def test_html_needs_none_of_them() -> None:
+    code = "import backpain_content as bc\nbc.render_html(bc.load_article())"
+    assert _loaded_after(code) == []
+
+
+def test_each_format_loads_only_what_it_needs() -> None:
+    pdf = _loaded_after("import backpain_content as bc\nbc.render_pdf(bc.load_article())")
+    assert "reportlab" in pdf
+    assert "ebooklib" not in pdf
+    assert "lxml" not in pdf
+    epub = _loaded_after("import backpain_content as bc\nbc.render_epub(bc.load_article())")
+    assert {"ebooklib", "lxml", "PIL"} <= set(epub)
+    assert "reportlab" not in epub
