@@ -10,14 +10,13 @@ import dataclasses
 import datetime
 import functools
 import io
+import itertools
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.shapes import Drawing
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
@@ -180,8 +179,23 @@ def _parsed(markup: str, style: ParagraphStyle) -> list[Any]:
     return list(Paragraph(markup, style).frags)
 
 
+class _Paragraph(Paragraph):
+    """A paragraph that remembers its last layout: keeping a heading with what follows
+    wraps each paragraph twice at the same width, and line breaking is most of a render."""
+
+    _wrapped_width: float | None = None
+    _wrapped: tuple[float, float] = (0, 0)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        # split() drops blPara (the layout) when the paragraph must move on: lay out again.
+        if available_width != self._wrapped_width or "blPara" not in self.__dict__:
+            self._wrapped = super().wrap(available_width, available_height)
+            self._wrapped_width = available_width
+        return self._wrapped
+
+
 def _paragraph(markup: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
-    return Paragraph(markup, style, frags=_parsed(markup, style), **kwargs)
+    return _Paragraph(markup, style, frags=_parsed(markup, style), **kwargs)
 
 
 class _Text:
@@ -223,7 +237,7 @@ class _OutlineMark(Flowable):
         pass
 
 
-class _CheckItem(Paragraph):
+class _CheckItem(_Paragraph):
     """A paragraph with an empty box before it, to tick by pen."""
 
     def draw(self) -> None:
@@ -266,18 +280,50 @@ class _SessionMarkers(Flowable):
             self.canv.drawCentredString(x, y - radius * 0.35, str(number))
 
 
-def _qr_code(url: str, size: float) -> Drawing:
-    widget = QrCodeWidget(url, barLevel="M")
-    left, bottom, right, top = widget.getBounds()
-    drawing = Drawing(
-        size,
-        size,
-        transform=[size / (right - left), 0, 0, size / (top - bottom), 0, 0],
-        # Else the renderer selects Helvetica: an unembedded font in the PDF.
-        initialFontName=FONT,
-    )
-    drawing.add(widget)
-    return drawing
+@functools.lru_cache(maxsize=256)
+def _qr_modules(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
+    """The QR code for a URL (ReportLab's encoder, level M): its size in modules and its
+    dark runs (row, first column, length). Encoding is slow and a clinic's URL rarely
+    changes, so recent ones are kept."""
+    # Imported here: the barcode package loads every barcode there is, and the default
+    # clinic, with no URL, needs none.
+    from reportlab.graphics.barcode import qrencoder
+
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(url)
+    code.make()
+    runs = []
+    for row, modules in enumerate(code.modules):
+        column = 0
+        for dark, group in itertools.groupby(bool(module) for module in modules):
+            length = len(list(group))
+            if dark:
+                runs.append((row, column, length))
+            column += length
+    return len(code.modules), tuple(runs)
+
+
+class _QrCode(Flowable):
+    """A QR code drawn as one filled path, with the standard four-module quiet zone."""
+
+    QUIET = 4
+
+    def __init__(self, url: str, size: float) -> None:
+        super().__init__()
+        self.count, self.runs = _qr_modules(url)
+        self.size = size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return self.size, self.size
+
+    def draw(self) -> None:
+        unit = self.size / (self.count + 2 * self.QUIET)
+        path = self.canv.beginPath()
+        for row, column, length in self.runs:
+            top = self.size - (self.QUIET + row) * unit
+            path.rect((self.QUIET + column) * unit, top - unit, length * unit, unit)
+        self.canv.setFillColor(colors.black)
+        self.canv.drawPath(path, stroke=0, fill=1)
 
 
 def _logo(clinic: Clinic) -> ImageReader | None:
@@ -481,7 +527,7 @@ def _contact_block(
         return lines
     size = (1.6 if sizes.body > 12 else 1.0) * inch
     caption = labels.scan_to_book if clinic.booking_url else labels.scan_to_visit
-    qr = [_qr_code(clinic.link, size), text.para("labels.scan", caption, styles.caption)]
+    qr = [_QrCode(clinic.link, size), text.para("labels.scan", caption, styles.caption)]
     table = Table([[qr, lines]], colWidths=[size + sizes.gap * 3, width - size - sizes.gap * 3])
     table.setStyle(_TIGHT)
     return [table]
