@@ -11,16 +11,30 @@ OUT    ?= exports
 # apt-get needs root; as another user, try sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: export test lint typecheck pytest system-deps clean
+.PHONY: export test bench bench-peers system-deps clean
 
 export: $(VENV)/.installed
 	$(BIN)/backpain-content export --format all --out $(OUT)
 
 test: $(VENV)/.installed-dev node_modules/.installed system-deps
-	$(BIN)/ruff check src tests
-	$(BIN)/ruff format --check src tests
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy --strict src
 	$(BIN)/pytest
+
+# Speed, memory, growth and the peers (pandoc, WeasyPrint); writes docs/performance.md.
+bench: $(VENV)/.installed-dev bench-peers
+	$(BIN)/python bench/bench.py --write docs/performance.md
+
+# The peers are installed when they can be; bench.py skips, with a line, any that is not.
+bench-peers:
+	@command -v pandoc >/dev/null && ldconfig -p | grep -q libpangoft2 || \
+	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
+	    pandoc libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; } || \
+	  echo "pandoc or Pango could not be installed; the benchmark skips what needs them"
+	@$(BIN)/python -c "import weasyprint" 2>/dev/null || \
+	  $(BIN)/pip install --quiet "weasyprint==70.0" || \
+	  echo "WeasyPrint could not be installed; the benchmark skips it"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
