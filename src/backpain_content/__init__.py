@@ -6,13 +6,14 @@ html = bc.render_html(bc.load_article())
 
 from __future__ import annotations
 
+import importlib
+from typing import TYPE_CHECKING
+
 from ._version import __version__
-from .batch import ClinicResult, export_clinics
 from .content import bundled_articles, load_article, load_bundled, load_clinic
 from .errors import ContentError
 from .formats import FORMATS, Format
 from .labels import Labels, labels_for
-from .mail import SmtpSettings, build_guide_email, send_email
 from .model import (
     SECTION_NAMES,
     Article,
@@ -77,3 +78,26 @@ __all__ = [
     "send_email",
     "stylesheet",
 ]
+
+if TYPE_CHECKING:
+    from .batch import ClinicResult, export_clinics
+    from .mail import SmtpSettings, build_guide_email, send_email
+
+# Email (smtplib, ssl) and batch export (multiprocessing) load on first use: a clinic app
+# that only renders HTML should not pay for them at start-up.
+_LAZY = {
+    "ClinicResult": "batch",
+    "export_clinics": "batch",
+    "SmtpSettings": "mail",
+    "build_guide_email": "mail",
+    "send_email": "mail",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value

@@ -65,10 +65,10 @@ def _register_fonts() -> frozenset[int]:
     regular = TTFont(FONT, str(vera("Vera.ttf")))
     pdfmetrics.registerFont(regular)
     pdfmetrics.registerFont(TTFont(FONT_BOLD, str(vera("VeraBd.ttf"))))
-    pdfmetrics.registerFont(TTFont(f"{FONT}-Italic", str(vera("VeraIt.ttf"))))
-    pdfmetrics.registerFont(TTFont(f"{FONT}-BoldItalic", str(vera("VeraBI.ttf"))))
+    # The handout sets no italics (all text is escaped, so none comes from content either):
+    # loading the italic faces would cost start-up time for nothing.
     pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=f"{FONT}-Italic", boldItalic=f"{FONT}-BoldItalic"
+        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD
     )
     return frozenset(regular.face.charToGlyph)
 
