@@ -37,3 +37,19 @@ def test_each_format_loads_only_what_it_needs() -> None:
     epub = _loaded_after("import backpain_content as bc\nbc.render_epub(bc.load_article())")
     assert {"ebooklib", "lxml", "PIL"} <= set(epub)
     assert "reportlab" not in epub
+
+
+def test_every_public_name_resolves_and_email_and_batch_load_on_first_use() -> None:
+    code = (
+        "import sys, backpain_content as bc\n"
+        "early = sorted({'smtplib', 'multiprocessing'} & set(sys.modules))\n"
+        "missing = [name for name in bc.__all__ if getattr(bc, name, None) is None]\n"
+        "import json; print(json.dumps([early, missing, bc.SmtpSettings.__module__]))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    early, missing, module = json.loads(result.stdout)
+    assert early == []
+    assert missing == []
+    assert module == "backpain_content.mail"
