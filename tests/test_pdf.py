@@ -839,3 +839,27 @@ def test_golden_text(
     handout = handouts[variant, "default"]
     assert handout.info()["Pages"] == str(GOLDEN_PAGES[variant])
     golden(f"dry-needling-back-pain.en-CA.{variant}.txt", handout.pdftotext("-layout"))
+
+
+def test_shared_layouts_change_no_byte(
+    article: bc.Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsed paragraphs and line breaks are reused across renders; without any reuse the
+    bytes must be the same, also where paragraphs split across pages."""
+    from backpain_content.renderers import _handout
+    from growth import scaled
+
+    clinic = bc.Clinic(name="Example Physio", booking_url="https://example.org/book")
+    cases = [
+        (scaled(article, 3), clinic, bc.HandoutOptions(large_print=True)),
+        (article, clinic, bc.HandoutOptions(paper="a4")),
+        (article, None, bc.HandoutOptions()),
+    ]
+    for case in cases:  # warm the caches
+        bc.render_pdf(case[0], clinic=case[1], options=case[2])
+    shared = [bc.render_pdf(a, clinic=c, options=o) for a, c, o in cases]
+    monkeypatch.setattr(_handout, "_layout", _handout._layout.__wrapped__)
+    monkeypatch.setattr(_handout, "_parsed", _handout._parsed.__wrapped__)
+    monkeypatch.setattr(_handout._Paragraph, "wrap", _handout.Paragraph.wrap)
+    fresh = [bc.render_pdf(a, clinic=c, options=o) for a, c, o in cases]
+    assert shared == fresh

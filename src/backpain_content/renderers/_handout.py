@@ -180,22 +180,52 @@ def _parsed(markup: str, style: ParagraphStyle) -> list[Any]:
 
 
 class _Paragraph(Paragraph):
-    """A paragraph that remembers its last layout: keeping a heading with what follows
-    wraps each paragraph twice at the same width, and line breaking is most of a render."""
+    """A paragraph whose layout at a width is computed once and reused.
 
+    Line breaking is a third of a render; keeping a heading with what follows wraps each
+    paragraph twice, and every handout of the same article breaks the same text at the
+    same widths. Layouts are only read after they are made (no hyphenation is used, the
+    one case where ReportLab changes a layout when splitting it), so they can be shared.
+    """
+
+    _markup: str | None = None
     _wrapped_width: float | None = None
     _wrapped: tuple[float, float] = (0, 0)
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         # split() drops blPara (the layout) when the paragraph must move on: lay out again.
-        if available_width != self._wrapped_width or "blPara" not in self.__dict__:
+        if available_width == self._wrapped_width and "blPara" in self.__dict__:
+            return self._wrapped
+        if self._markup is None:
             self._wrapped = super().wrap(available_width, available_height)
-            self._wrapped_width = available_width
+        else:
+            layout = _layout(self._markup, self.style, available_width)
+            self.blPara, self.frags, self._wrapWidths, self.width, self.height = layout
+            self._wrapped = (self.width, self.height)
+        self._wrapped_width = available_width
         return self._wrapped
 
 
+@functools.lru_cache(maxsize=4096)
+def _layout(
+    markup: str, style: ParagraphStyle, width: float
+) -> tuple[Any, list[Any], list[float], float, float]:
+    """A paragraph's line breaks at a width: its layout, words, line widths and size."""
+    paragraph = Paragraph(markup, style, frags=_parsed(markup, style))
+    paragraph.wrap(width, 1e9)
+    return (
+        paragraph.blPara,  # type: ignore[attr-defined]
+        paragraph.frags,
+        paragraph._wrapWidths,  # type: ignore[attr-defined]
+        paragraph.width,
+        paragraph.height,
+    )
+
+
 def _paragraph(markup: str, style: ParagraphStyle, **kwargs: Any) -> Paragraph:
-    return _Paragraph(markup, style, frags=_parsed(markup, style), **kwargs)
+    paragraph = _Paragraph(markup, style, frags=_parsed(markup, style), **kwargs)
+    paragraph._markup = markup
+    return paragraph
 
 
 class _Text:
@@ -439,7 +469,9 @@ def _items(
         markup = text.titled(path, item.title, item.summary)
         if check:
             frags = _parsed(markup, styles.check)
-            flowables.append(_CheckItem(markup, styles.check, bulletText=" ", frags=frags))
+            check_item = _CheckItem(markup, styles.check, bulletText=" ", frags=frags)
+            check_item._markup = markup
+            flowables.append(check_item)
         else:
             flowables.append(_paragraph(markup, styles.item))
     return flowables
@@ -651,11 +683,13 @@ def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptio
     header_text_width = width - logo_width - page_label_width - sizes.gap * (4 if logo else 2)
     header_height = max(header_name.wrap(header_text_width, page_height)[1], logo_height)
     header_height += sizes.footer * 1.4
-    if footer_height + header_height > page_height / 3:
+    # Very long names (up to 200 characters each are allowed) must still leave room for
+    # the text: a few lines of it on every page.
+    if page_height - 2 * sizes.margin - footer_height - header_height < 8 * sizes.leading:
         raise ContentError(
             None,
-            "provenance",
-            "the source, clinic name or version is too long for the handout's header and footer",
+            "provenance.source_title",
+            "with the clinic's name and location, too long for every page's header and footer",
         )
 
     def draw_page(canvas: Canvas, number: int, total: int) -> None:
