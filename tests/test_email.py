@@ -372,7 +372,7 @@ def test_html_body_has_inline_styles_and_no_script(
         "https://example.org/book",
     ]
     assert bc.labels_for("en").disclaimer in text
-    assert "Version 1.0.0" in text
+    assert f"Version {article.provenance.version}" in text
 
 
 @pytest.mark.parametrize(

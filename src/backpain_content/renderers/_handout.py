@@ -85,7 +85,7 @@ class _Sizes:
 
 
 _STANDARD = _Sizes(body=12, leading=15, title=19, heading=14, footer=8.5, margin=0.5 * inch, gap=4)
-_LARGE = _Sizes(body=18, leading=24, title=28, heading=22, footer=12, margin=0.7 * inch, gap=9)
+_LARGE = _Sizes(body=18, leading=24, title=28, heading=22, footer=12, margin=0.6 * inch, gap=9)
 
 
 @dataclass(frozen=True)
