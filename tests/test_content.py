@@ -257,3 +257,13 @@ def test_bad_clinic_fields_are_refused(tmp_path: Path, line: str, field: str, pr
     assert caught.value.field == field
     assert problem in caught.value.problem
     assert str(caught.value).startswith(f"{path}: {field}: ")
+
+
+def test_content_error_survives_pickling(tmp_path: Path) -> None:
+    """Errors raised in worker processes reach the command line intact."""
+    import pickle
+
+    error = bc.ContentError(tmp_path / "clinic.toml", "logo", "is not a PNG or JPEG image")
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.source, copy.field, copy.problem) == (error.source, error.field, error.problem)
+    assert str(copy) == str(error)

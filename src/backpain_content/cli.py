@@ -179,7 +179,10 @@ def _run(args: argparse.Namespace) -> int:
     article = load_article(args.article)
     clinic = load_clinic(args.clinic) if args.clinic else None
     formats = _chosen_formats(args)
-    for path in export(article, args.out, formats=formats, clinic=clinic, paper=args.paper):
+    written = export(
+        article, args.out, formats=formats, clinic=clinic, paper=args.paper, parallel=True
+    )
+    for path in written:
         print(path)
         if path.suffix == ".pdf":
             _warn_if_long(path, large=path.name.endswith(".large-print.pdf"))

@@ -19,6 +19,10 @@ class ContentError(ValueError):
         self.problem = problem
         super().__init__(str(self))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[str | None, str | None, str]]:
+        # Rebuilt from its parts when it crosses from a worker process.
+        return (type(self), (self.source, self.field, self.problem))
+
     def __str__(self) -> str:
         parts = [p for p in (self.source, self.field) if p]
         # One line, whatever the input held: a file name or message with a

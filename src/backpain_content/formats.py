@@ -26,6 +26,8 @@ class Format:
     """One line for `--help`."""
     render: Callable[[Article, Clinic | None, Paper], bytes]
     """Renders a whole article to the bytes of a file, for a paper size where that matters."""
+    library: str = "jinja2"
+    """The library that does the work: formats of one library are rendered together."""
     available: Callable[[], bool] = field(default=lambda: True)
     """Whether what the format needs is installed (the ePub needs an optional extra)."""
     missing: str = ""
@@ -68,13 +70,16 @@ def _epub_available() -> bool:
 
 FORMATS: tuple[Format, ...] = (
     Format("html", ".html", "text/html", "standalone web page of the whole guide", _html_page),
-    Format("pdf", ".pdf", "application/pdf", "printable 2-page patient handout", _handout),
+    Format(
+        "pdf", ".pdf", "application/pdf", "printable 2-page patient handout", _handout, "reportlab"
+    ),
     Format(
         "pdf-large",
         ".large-print.pdf",
         "application/pdf",
         "large-print handout (18 pt)",
         _large_print_handout,
+        "reportlab",
     ),
     Format(
         "epub",
@@ -82,6 +87,7 @@ FORMATS: tuple[Format, ...] = (
         "application/epub+zip",
         "ePub 3 guide to email to patients (needs the 'epub' extra)",
         _epub,
+        "ebooklib",
         available=_epub_available,
         missing="pip install 'backpain-content[epub]'",
     ),
