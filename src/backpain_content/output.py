@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .errors import ContentError
@@ -100,8 +98,13 @@ def _render(
     groups: dict[str, list[str]] = {}
     for fmt in chosen:
         groups.setdefault(fmt.library, []).append(fmt.name)
-    forkable = "fork" in multiprocessing.get_all_start_methods()
-    if not (parallel and forkable and len(groups) > 1 and (os.cpu_count() or 1) > 1):
+    if not (parallel and len(groups) > 1 and (os.cpu_count() or 1) > 1):
+        return _render_each([fmt.name for fmt in chosen], article, clinic, paper)
+    # Imported here: a library user who renders in-process never needs them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return _render_each([fmt.name for fmt in chosen], article, clinic, paper)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=len(groups), mp_context=context) as pool:
