@@ -863,3 +863,31 @@ def test_shared_layouts_change_no_byte(
     monkeypatch.setattr(_handout._Paragraph, "wrap", _handout.Paragraph.wrap)
     fresh = [bc.render_pdf(a, clinic=c, options=o) for a, c, o in cases]
     assert shared == fresh
+
+
+def test_quick_mask_choice_draws_the_code_reportlab_would() -> None:
+    """The QR mask is chosen with faster scoring; the code must be ReportLab's own."""
+    import random
+    import string
+
+    from reportlab.graphics.barcode import qrencoder
+
+    from backpain_content.renderers._qr import _QuickMaskCode, lost_points
+
+    rng = random.Random(11)  # noqa: S311 - test data, not secrets
+    alphabet = string.ascii_letters + string.digits + "./-?=&%_~"
+    urls = [f"https://example.org/book/{n}" for n in range(20)] + [
+        "https://" + "".join(rng.choice(alphabet) for _ in range(rng.randint(5, 150)))
+        for _ in range(60)
+    ]
+    for url in urls:
+        theirs = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+        ours = _QuickMaskCode(None, qrencoder.QRErrorCorrectLevel.M)
+        theirs.addData(url)
+        ours.addData(url)
+        theirs.make()
+        ours.make()
+        assert ours.modules == theirs.modules, url
+        for mask in range(8):
+            theirs.makeImpl(True, mask)
+            assert lost_points(theirs.modules) == qrencoder.QRUtil.getLostPoint(theirs), (url, mask)

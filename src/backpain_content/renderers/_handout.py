@@ -10,7 +10,6 @@ import dataclasses
 import datetime
 import functools
 import io
-import itertools
 import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -310,29 +309,6 @@ class _SessionMarkers(Flowable):
             self.canv.drawCentredString(x, y - radius * 0.35, str(number))
 
 
-@functools.lru_cache(maxsize=256)
-def _qr_modules(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
-    """The QR code for a URL (ReportLab's encoder, level M): its size in modules and its
-    dark runs (row, first column, length). Encoding is slow and a clinic's URL rarely
-    changes, so recent ones are kept."""
-    # Imported here: the barcode package loads every barcode there is, and the default
-    # clinic, with no URL, needs none.
-    from reportlab.graphics.barcode import qrencoder
-
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(url)
-    code.make()
-    runs = []
-    for row, modules in enumerate(code.modules):
-        column = 0
-        for dark, group in itertools.groupby(bool(module) for module in modules):
-            length = len(list(group))
-            if dark:
-                runs.append((row, column, length))
-            column += length
-    return len(code.modules), tuple(runs)
-
-
 class _QrCode(Flowable):
     """A QR code drawn as one filled path, with the standard four-module quiet zone."""
 
@@ -340,7 +316,9 @@ class _QrCode(Flowable):
 
     def __init__(self, url: str, size: float) -> None:
         super().__init__()
-        self.count, self.runs = _qr_modules(url)
+        from ._qr import qr_modules
+
+        self.count, self.runs = qr_modules(url)
         self.size = size
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
