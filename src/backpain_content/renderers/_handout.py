@@ -10,7 +10,6 @@ import dataclasses
 import datetime
 import functools
 import io
-import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +40,7 @@ from reportlab.platypus.doctemplate import LayoutError
 from ..errors import ContentError
 from ..labels import Labels, labels_for
 from ..model import Article, Clinic, default_clinic
+from ._dates import source_date
 from ._fonts import vera
 from .html import clinic_phrase, contact_lines
 from .pdf import HandoutOptions
@@ -352,19 +352,6 @@ def _logo(clinic: Clinic) -> ImageReader | None:
     except Exception:
         raise ContentError(clinic.logo, "logo", "is a damaged or unsupported image") from None
     return reader
-
-
-def _timestamp(article: Article) -> int:
-    """Seconds since the epoch for the PDF's dates: SOURCE_DATE_EPOCH, else the review date."""
-    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if value.isdigit():
-        return int(value)
-    reviewed = article.provenance.last_reviewed
-    return int(
-        datetime.datetime(
-            reviewed.year, reviewed.month, reviewed.day, tzinfo=datetime.UTC
-        ).timestamp()
-    )
 
 
 def _canvas_maker(
@@ -802,7 +789,12 @@ def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptio
         ),
     ]
     try:
-        doc.build(story, canvasmaker=_canvas_maker(draw_page, _timestamp(article), doc._bookmarks))
+        doc.build(
+            story,
+            canvasmaker=_canvas_maker(
+                draw_page, int(source_date(article).timestamp()), doc._bookmarks
+            ),
+        )
     except LayoutError as exc:
         raise ContentError(None, None, f"the handout cannot be laid out: {exc}") from None
     return buffer.getvalue()
