@@ -865,29 +865,50 @@ def test_shared_layouts_change_no_byte(
     assert shared == fresh
 
 
-def test_quick_mask_choice_draws_the_code_reportlab_would() -> None:
-    """The QR mask is chosen with faster scoring; the code must be ReportLab's own."""
+def test_quick_qr_code_is_the_one_reportlab_would_draw() -> None:
+    """The QR code is made with quicker error correction and mask scoring; every step
+    must equal ReportLab's own, and so must the code drawn."""
     import random
     import string
 
     from reportlab.graphics.barcode import qrencoder
 
-    from backpain_content.renderers._qr import _QuickMaskCode, lost_points
+    from backpain_content.renderers import _qr
 
     rng = random.Random(11)  # noqa: S311 - test data, not secrets
     alphabet = string.ascii_letters + string.digits + "./-?=&%_~"
     urls = [f"https://example.org/book/{n}" for n in range(20)] + [
-        "https://" + "".join(rng.choice(alphabet) for _ in range(rng.randint(5, 150)))
+        "https://" + "".join(rng.choice(alphabet) for _ in range(rng.randint(5, 300)))
         for _ in range(60)
     ]
+    versions = set()
     for url in urls:
         theirs = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-        ours = _QuickMaskCode(None, qrencoder.QRErrorCorrectLevel.M)
         theirs.addData(url)
-        ours.addData(url)
         theirs.make()
-        ours.make()
-        assert ours.modules == theirs.modules, url
+        version, data = _qr.encode(url)
+        versions.add(version)
+        assert version == theirs.version, url
+        assert _qr.codewords(version, theirs.dataList) == qrencoder.QRCode.createData(
+            version, theirs.errorCorrectLevel, theirs.dataList
+        ), url
+        size, runs = _qr.qr_modules(url)
+        drawn = [[False] * size for _ in range(size)]
+        for row, column, length in runs:
+            drawn[row][column : column + length] = [True] * length
+        assert drawn == theirs.modules, url
+        candidates = _qr.candidates(version, data)
         for mask in range(8):
             theirs.makeImpl(True, mask)
-            assert lost_points(theirs.modules) == qrencoder.QRUtil.getLostPoint(theirs), (url, mask)
+            assert candidates[mask] == [_row_bits(row) for row in theirs.modules], (url, mask)
+            assert _qr.lost_points(theirs.modules) == qrencoder.QRUtil.getLostPoint(theirs), (
+                url,
+                mask,
+            )
+    # Short and long URLs: one block and several, with and without version information.
+    assert min(versions) <= 3
+    assert max(versions) >= 7
+
+
+def _row_bits(row: list[bool]) -> int:
+    return sum(1 << column for column, dark in enumerate(row) if dark)
