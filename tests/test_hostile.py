@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
@@ -46,6 +46,11 @@ def _dotted(path: tuple[str | int, ...]) -> str:
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
     return text
+
+
+def _in_snippet(path: tuple[str | int, ...]) -> bool:
+    """Whether the HTML snippet shows a field (it shows the full article, not summaries)."""
+    return path[-1] not in {"summary", "short_heading", "chronic_summary", "condition", "therapy"}
 
 
 def _is_line(path: tuple[str | int, ...]) -> bool:
@@ -267,6 +272,8 @@ _ANY_TEXT = st.text(st.characters(codec="utf-8"), min_size=1, max_size=40)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Found by hypothesis: a field the snippet does not show (it once asserted it did).
+@example(text="¡", fields=[("condition",)], clinic_name=False)
 @given(
     text=_ANY_TEXT,
     fields=st.lists(st.sampled_from(ARTICLE_FIELDS), min_size=1, max_size=6, unique=True),
@@ -292,7 +299,10 @@ def test_any_text_is_refused_by_field_or_shown_literally(
             bc.render_html(ARTICLE, clinic=bc.Clinic(name="Plain", website=WEBSITE)), fragment=True
         )
     ]
-    assert normalise(text) in visible_text(snippet, fragment=True) or not normalise(text)
+    # Summaries and short headings are the handout's, and the condition and therapy the
+    # page's metadata: the corpus tests follow those into the PDF and the page.
+    if any(_in_snippet(path) for path in fields):
+        assert normalise(text) in visible_text(snippet, fragment=True) or not normalise(text)
     _epub_documents(bc.render_epub(article, clinic=clinic))
     try:
         bc.render_pdf(article, clinic=clinic)
