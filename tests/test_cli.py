@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 import backpain_content as bc
-from backpain_content.cli import main, schema_json
+from backpain_content.cli import main
 from backpain_content.formats import format_names
+from backpain_content.schema import schema_json
 from htmltools import visible_text
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"

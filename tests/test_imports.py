@@ -9,10 +9,10 @@ import sys
 HEAVY = ("reportlab", "ebooklib", "lxml", "PIL")
 
 
-def _loaded_after(code: str) -> list[str]:
+def _loaded_after(code: str, heavy: tuple[str, ...] = HEAVY) -> list[str]:
     script = (
         f"import sys\n{code}\nimport json\n"
-        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({list(HEAVY)!r}))))"
+        f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({list(heavy)!r}))))"
     )
     result = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True
@@ -22,6 +22,13 @@ def _loaded_after(code: str) -> list[str]:
 
 def test_importing_the_package_loads_no_heavy_library() -> None:
     assert _loaded_after("import backpain_content") == []
+
+
+def test_jinja_loads_with_the_first_template() -> None:
+    # A cold export forks before rendering; the handouts' process never needs Jinja.
+    assert _loaded_after("import backpain_content", ("jinja2",)) == []
+    code = "import backpain_content as bc\nbc.render_html(bc.load_article())"
+    assert _loaded_after(code, ("jinja2",)) == ["jinja2"]
 
 
 def test_html_needs_none_of_them() -> None:

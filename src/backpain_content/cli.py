@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -22,7 +21,7 @@ from .content import (
 )
 from .errors import ContentError
 from .formats import FORMATS, PAPERS, format_names
-from .model import Article, Clinic, default_clinic
+from .model import default_clinic
 
 __all__ = ["main"]
 
@@ -150,12 +149,6 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def schema_json(kind: str = "article") -> str:
-    """The JSON Schema of a guide (`article`) or clinic file, as `schema` prints it."""
-    model = Article if kind == "article" else Clinic
-    return json.dumps(model.model_json_schema(), indent=2, ensure_ascii=False) + "\n"
-
-
 def _run(args: argparse.Namespace) -> int:
     if args.command == "list":
         for name in bundled_articles():
@@ -163,6 +156,8 @@ def _run(args: argparse.Namespace) -> int:
             print(f"{name}\t{article.provenance.version}\t{article.title}")
         return 0
     if args.command == "schema":
+        from .schema import schema_json
+
         sys.stdout.write(schema_json(args.kind))
         return 0
     if args.command == "validate":

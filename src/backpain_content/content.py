@@ -6,7 +6,6 @@ import functools
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -14,6 +13,9 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError
 from .model import Article, Clinic
+
+# The package is installed as plain files (the templates and fonts are read by path too).
+_ARTICLES = Path(__file__).resolve().parent / "articles"
 
 __all__ = [
     "BUNDLED_ARTICLE",
@@ -107,14 +109,7 @@ def _validate(model: type[_Model], data: Mapping[str, Any], source: str | Path) 
 
 def bundled_articles() -> tuple[str, ...]:
     """Names (`id.language`) of the guides that ship with the package."""
-    folder = resources.files(__package__).joinpath("articles")
-    return tuple(
-        sorted(
-            entry.name.removesuffix(".toml")
-            for entry in folder.iterdir()
-            if entry.name.endswith(".toml")
-        )
-    )
+    return tuple(sorted(entry.stem for entry in _ARTICLES.glob("*.toml")))
 
 
 @functools.cache
@@ -123,7 +118,7 @@ def load_bundled(name: str) -> Article:
     if name not in bundled_articles():
         known = ", ".join(bundled_articles())
         raise ContentError(None, None, f"no bundled article {name!r} (bundled: {known})")
-    resource = resources.files(__package__).joinpath("articles", f"{name}.toml")
+    resource = _ARTICLES / f"{name}.toml"
     data = tomllib.loads(resource.read_text(encoding="utf-8"))
     return _validate(Article, data, f"bundled article {name}")
 

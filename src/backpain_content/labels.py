@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from importlib import resources
+from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
+
+_LABELS = Path(__file__).resolve().parent / "labels"
 
 __all__ = ["Labels", "labels_for"]
 
@@ -17,7 +19,7 @@ __all__ = ["Labels", "labels_for"]
 class Labels(BaseModel):
     """The interface words of one language."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     contents: str
     """Heading of a table of contents."""
@@ -97,12 +99,11 @@ def labels_for(language: str) -> Labels:
 
     Falls back to the primary language (`en`), then to English.
     """
-    folder = resources.files(__package__).joinpath("labels")
     primary = language.split("-", 1)[0]
     for name in (language, primary, "en"):
         if not name.replace("-", "").isalnum():
             continue
-        resource = folder.joinpath(f"{name}.toml")
+        resource = _LABELS / f"{name}.toml"
         if resource.is_file():
             return Labels.model_validate(tomllib.loads(resource.read_text(encoding="utf-8")))
     raise LookupError(f"no labels for {language!r}")  # pragma: no cover - en.toml ships

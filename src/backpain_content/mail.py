@@ -33,7 +33,7 @@ _NAME: TypeAdapter[str] = TypeAdapter(Line)
 class SmtpSettings(BaseModel):
     """How to reach the clinic's own mail server."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     host: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9.:\[\]-]+$")]
     """The server's host name or address."""

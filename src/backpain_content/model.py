@@ -143,12 +143,8 @@ Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$"), AfterValidator(_che
 
 
 class _Frozen(BaseModel):
-    model_config = ConfigDict(
-        frozen=True,
-        extra="forbid",
-        use_attribute_docstrings=True,
-        str_strip_whitespace=False,
-    )
+    # The docstrings under the fields describe them in the JSON Schema (`schema.py`).
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
 
 
 class Provenance(_Frozen):

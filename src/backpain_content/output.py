@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 from .errors import ContentError
 from .formats import FORMATS, Format, Paper, get_format
@@ -94,34 +95,80 @@ def _render(
 ) -> list[bytes]:
     """The bytes of each format, in order."""
     # Most of a cold export is importing ReportLab and ebooklib and warming them up; in
-    # two forked processes that happens side by side. Each library's formats stay together.
+    # forked processes that happens side by side. Each library's formats stay together,
+    # and the HTML is rendered here meanwhile.
     groups: dict[str, list[str]] = {}
     for fmt in chosen:
         groups.setdefault(fmt.library, []).append(fmt.name)
-    if not (parallel and len(groups) > 1 and (os.cpu_count() or 1) > 1):
+    if not (parallel and len(groups) > 1 and (os.cpu_count() or 1) > 1 and _can_fork()):
         return _render_each([fmt.name for fmt in chosen], article, clinic, paper)
-    # Imported here: a library user who renders in-process never needs them.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    if "fork" not in multiprocessing.get_all_start_methods():
-        return _render_each([fmt.name for fmt in chosen], article, clinic, paper)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=len(groups), mp_context=context) as pool:
-        futures = {
-            library: pool.submit(_render_each, names, article, clinic, paper)
-            for library, names in groups.items()
-            if library != "jinja2"
-        }
+    pending = {
+        library: _forked(_render_each, names, article, clinic, paper)
+        for library, names in groups.items()
+        if library != "jinja2"
+    }
+    try:
         results = {
             library: _render_each(names, article, clinic, paper)
             for library, names in groups.items()
             if library == "jinja2"
         }
-        results.update({library: future.result() for library, future in futures.items()})
+    finally:
+        # Wait for every process, even when one has failed, so none is left behind.
+        outcomes = {library: wait() for library, wait in pending.items()}
+    for library, outcome in outcomes.items():
+        if isinstance(outcome, BaseException):
+            raise outcome
+        results[library] = outcome
     by_name = {
         name: data
         for library, names in groups.items()
         for name, data in zip(names, results[library], strict=True)
     }
     return [by_name[fmt.name] for fmt in chosen]
+
+
+def _can_fork() -> bool:
+    return hasattr(os, "fork")
+
+
+def _forked(
+    work: Callable[..., list[bytes]], *args: Any
+) -> Callable[[], list[bytes] | BaseException]:
+    """Start `work(*args)` in a forked process; return a function that waits for its
+    result, or the exception it raised.
+
+    A plain fork and a pipe rather than a process pool: the child starts at once with
+    its arguments already in memory, instead of waiting for a feeder thread that the
+    busy parent would keep from running.
+    """
+    import pickle
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; its result is checked in the parent
+        os.close(read)
+        try:
+            try:
+                payload = pickle.dumps(work(*args))
+            except BaseException as exc:  # handed to the parent, which raises it
+                try:
+                    payload = pickle.dumps(exc)
+                except Exception:  # an exception that cannot be pickled
+                    payload = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+            with os.fdopen(write, "wb") as stream:
+                stream.write(payload)
+        finally:
+            os._exit(0)
+    os.close(write)
+
+    def wait() -> list[bytes] | BaseException:
+        with os.fdopen(read, "rb") as stream:
+            payload = stream.read()
+        os.waitpid(pid, 0)
+        if not payload:
+            return RuntimeError("a rendering process ended without a result")
+        result: list[bytes] | BaseException = pickle.loads(payload)  # noqa: S301 - our child's
+        return result
+
+    return wait

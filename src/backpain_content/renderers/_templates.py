@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["environment", "templates_dir"]
 
@@ -23,6 +25,10 @@ def templates_dir() -> Path:
 @functools.cache
 def environment() -> jinja2.Environment:
     """The shared environment: autoescaping every template, failing on any undefined name."""
+    # Imported on first use: a cold export renders the handouts in a forked process,
+    # which then need not wait for Jinja to load.
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
         # Every template escapes (select_autoescape alone would miss .xhtml.jinja) except

@@ -10,6 +10,7 @@ import importlib.util
 
 from pydantic import BaseModel, ConfigDict
 
+from .._gc import collection_paused
 from ..errors import ContentError
 from ..model import Article, Clinic
 
@@ -24,7 +25,7 @@ EXTRA_MISSING = (
 class EpubOptions(BaseModel):
     """How to make the ePub."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     cover: bool = True
     """Draw a cover image with the title and the clinic's name."""
@@ -51,6 +52,7 @@ def render_epub(
     """
     if not epub_available():
         raise ContentError(None, "format", EXTRA_MISSING)
-    from ._epub_book import build_epub
+    with collection_paused():
+        from ._epub_book import build_epub
 
     return build_epub(article, clinic, options)

@@ -21,7 +21,7 @@ CLASS_PREFIX = "bpc"
 class HtmlOptions(BaseModel):
     """How to render the HTML."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     sections: tuple[SectionName, ...] | None = None
     """Sections to render, in this order; `None` renders the whole article with its title."""

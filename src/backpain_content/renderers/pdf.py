@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from .._gc import collection_paused
 from ..model import Article, Clinic
 
 __all__ = ["LARGE_PRINT_PAGES", "STANDARD_PAGES", "HandoutOptions", "handout_pages", "render_pdf"]
@@ -24,7 +25,7 @@ LARGE_PRINT_PAGES = 6
 class HandoutOptions(BaseModel):
     """How to print the handout."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", use_attribute_docstrings=True)
+    model_config = ConfigDict(frozen=True, extra="forbid")
 
     paper: Literal["letter", "a4"] = "letter"
     """Paper size: `letter` (North America) or `a4`."""
@@ -46,7 +47,8 @@ def render_pdf(
 
     Raises `ContentError` for a logo that cannot be read or text the font cannot draw.
     """
-    from ._handout import build_handout
+    with collection_paused():
+        from ._handout import build_handout
 
     return build_handout(article, clinic, options)
 
