@@ -13,7 +13,10 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: export test bench bench-peers system-deps clean
 
+# pip compiles an installed package's bytecode; this checkout's is compiled here, since
+# PYTHONDONTWRITEBYTECODE (set on some machines) would leave every start compiling it again.
 export: $(VENV)/.installed
+	@$(BIN)/python -m compileall -q src
 	$(BIN)/backpain-content export --format all --out $(OUT)
 
 test: $(VENV)/.installed-dev node_modules/.installed system-deps
@@ -24,6 +27,7 @@ test: $(VENV)/.installed-dev node_modules/.installed system-deps
 
 # Speed, memory, growth and the peers (pandoc, WeasyPrint); writes docs/performance.md.
 bench: $(VENV)/.installed-dev bench-peers
+	@$(BIN)/python -m compileall -q src
 	$(BIN)/python bench/bench.py --write docs/performance.md
 
 # The peers are installed when they can be; bench.py skips, with a line, any that is not.
