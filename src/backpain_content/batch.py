@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import re
@@ -129,10 +130,15 @@ def export_clinics(
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool: Executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     with pool:
-        futures = [
-            pool.submit(_export_one, article, source, folder, formats, paper)
-            for source, folder in tasks
-        ]
+        # Frozen before the workers fork, as the gc module's documentation advises.
+        gc.freeze()
+        try:
+            futures = [
+                pool.submit(_export_one, article, source, folder, formats, paper)
+                for source, folder in tasks
+            ]
+        finally:
+            gc.unfreeze()
         for future in as_completed(futures):
             finished(future.result())
     return _in_order(results, tasks)

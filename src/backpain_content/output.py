@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -102,11 +103,17 @@ def _render(
         groups.setdefault(fmt.library, []).append(fmt.name)
     if not (parallel and len(groups) > 1 and (os.cpu_count() or 1) > 1 and _can_fork()):
         return _render_each([fmt.name for fmt in chosen], article, clinic, paper)
-    pending = {
-        library: _forked(_render_each, names, article, clinic, paper)
-        for library, names in groups.items()
-        if library != "jinja2"
-    }
+    # As the gc module's documentation advises before fork(): frozen, what the children
+    # inherit is skipped by their collections (and stays shared with this process).
+    gc.freeze()
+    try:
+        pending = {
+            library: _forked(_render_each, names, article, clinic, paper)
+            for library, names in groups.items()
+            if library != "jinja2"
+        }
+    finally:
+        gc.unfreeze()
     try:
         results = {
             library: _render_each(names, article, clinic, paper)

@@ -241,7 +241,7 @@ class _Text:
         self._charset = charset
 
     def check(self, field: str, text: str) -> str:
-        missing = sorted({c for c in text if ord(c) not in self._charset and not c.isspace()})
+        missing = sorted(c for c in set(text) if ord(c) not in self._charset and not c.isspace())
         if missing:
             shown = " ".join(f"U+{ord(c):04X}" for c in missing[:8])
             more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
