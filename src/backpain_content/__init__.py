@@ -9,37 +9,33 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING
 
-from ._gc import collection_paused
-
-# Loading pydantic and building the models is most of a cold start (see _gc.py).
-with collection_paused():
-    from ._version import __version__
-    from .content import bundled_articles, load_article, load_bundled, load_clinic
-    from .errors import ContentError
-    from .formats import FORMATS, Format
-    from .labels import Labels, labels_for
-    from .model import (
-        SECTION_NAMES,
-        Article,
-        Cause,
-        CausesSection,
-        Clinic,
-        ClosingSection,
-        LifestyleSection,
-        LifestyleTip,
-        Mechanism,
-        MechanismsSection,
-        Provenance,
-        SectionName,
-        SessionGuidance,
-        TherapiesSection,
-        Therapy,
-        default_clinic,
-    )
-    from .output import export
-    from .renderers.epub import EpubOptions, render_epub
-    from .renderers.html import HtmlOptions, render_html, stylesheet
-    from .renderers.pdf import HandoutOptions, render_pdf
+from ._version import __version__
+from .content import bundled_articles, load_article, load_bundled, load_clinic
+from .errors import ContentError
+from .formats import FORMATS, Format
+from .labels import Labels, labels_for
+from .model import (
+    SECTION_NAMES,
+    Article,
+    Cause,
+    CausesSection,
+    Clinic,
+    ClosingSection,
+    LifestyleSection,
+    LifestyleTip,
+    Mechanism,
+    MechanismsSection,
+    Provenance,
+    SectionName,
+    SessionGuidance,
+    TherapiesSection,
+    Therapy,
+    default_clinic,
+)
+from .output import export
+from .renderers.epub import EpubOptions, render_epub
+from .renderers.html import HtmlOptions, render_html, stylesheet
+from .renderers.pdf import HandoutOptions, render_pdf
 
 __all__ = [
     "FORMATS",

@@ -320,8 +320,8 @@ def run() -> NoReturn:
     """The `backpain-content` command: `main()`, then exit with its status."""
     status = main()
     # Tearing the interpreter down collects garbage several times over everything
-    # ReportLab, pydantic and the caches made: a fifth of a cold export. The process is
-    # ending, so its objects are frozen out of those collections instead.
+    # ReportLab, pydantic and the caches made: 0.1-0.2 s, measured here. The process is
+    # ending, so its objects are frozen out of those collections instead (0.02 s).
     gc.freeze()
     sys.exit(status)
 

