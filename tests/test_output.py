@@ -140,6 +140,23 @@ BAD_INPUT = [
         lambda d: ["--clinic", str(_clinic(d, b"\x89PNG\r\n\x1a\n" + b"\0" * 40))],
         "logo.png: logo: is a damaged or unsupported image",
     ),
+    (
+        "clinic the handout cannot print",
+        lambda d: ["--clinic", str(_write(d / "c.toml", 'name = "Κλινική"\n'))],
+        "c.toml: name: has characters the handout font cannot print: U+039A",
+    ),
+    (
+        "booking link too long for a QR code",
+        lambda d: [
+            "--clinic",
+            str(
+                _write(
+                    d / "c.toml", f'name = "X"\nbooking_url = "https://example.org/{"a" * 300}"\n'
+                )
+            ),
+        ],
+        "c.toml: booking_url: is too long to print as a QR code a phone can read (320 characters",
+    ),
     ("unknown format", lambda d: ["--format", "docx"], "argument --format: invalid choice: 'docx'"),
     (
         "folder not writable",

@@ -813,6 +813,31 @@ def test_qr_code_leads_to_the_website_without_a_booking_page(
     assert _qr_codes(handout, tmp_path, page) == ["https://example.org/physio?ref=handout"]
 
 
+def test_longest_url_the_handout_prints_still_scans(article: bc.Article, tmp_path: Path) -> None:
+    """The largest QR code allowed (version 10) prints in an inch and a phone's reader,
+    zbar here at 200 dpi, still reads it."""
+    from backpain_content.renderers._qr import MAX_VERSION, qr_version
+
+    url = "https://example.org/book?" + "&".join(f"k{n}=v{n}" for n in range(40))[:187]
+    assert qr_version(url) == MAX_VERSION
+    clinic = bc.Clinic(name="Example Physio", booking_url=url)
+    handout = Handout("long-url", bc.render_pdf(article, clinic=clinic), tmp_path, clinic)
+    assert _qr_codes(handout, tmp_path, _page_with(handout, LABELS.scan_to_book)) == [url]
+
+
+@pytest.mark.parametrize("field", ["booking_url", "website"])
+def test_a_url_too_long_to_scan_is_a_content_error(article: bc.Article, field: str) -> None:
+    url = "https://example.org/" + "a" * 400
+    clinic = bc.Clinic(name="Example Physio", **{field: url})
+    with pytest.raises(bc.ContentError) as caught:
+        bc.render_pdf(article, clinic=clinic)
+    assert caught.value.field == f"clinic.{field}"
+    assert "too long to print as a QR code" in str(caught.value)
+    assert "420 characters" in str(caught.value)
+    # The other formats have no QR code and show the link as it is.
+    assert url in bc.render_html(article, clinic=clinic)
+
+
 def test_no_qr_code_without_a_clinic_url(
     handouts: dict[tuple[str, str], Handout], tmp_path: Path
 ) -> None:

@@ -11,7 +11,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import load_clinic
+from .content import in_clinic_file, load_clinic
 from .errors import ContentError
 from .formats import Paper
 from .model import Article
@@ -65,7 +65,7 @@ def _export_one(
         clinic = load_clinic(source)
         written = export(article, folder, formats=formats, clinic=clinic, paper=paper)
     except ContentError as exc:
-        return ClinicResult(source, folder, error=str(exc))
+        return ClinicResult(source, folder, error=str(in_clinic_file(exc, source)))
     except Exception as exc:
         detail = " ".join(str(exc).split())
         return ClinicResult(

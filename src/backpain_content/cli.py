@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from ._version import __version__
 from .content import (
     bundled_articles,
+    in_clinic_file,
     load_article,
     load_bundled,
     load_clinic,
@@ -175,9 +176,12 @@ def _run(args: argparse.Namespace) -> int:
     article = load_article(args.article)
     clinic = load_clinic(args.clinic) if args.clinic else None
     formats = _chosen_formats(args)
-    written = export(
-        article, args.out, formats=formats, clinic=clinic, paper=args.paper, parallel=True
-    )
+    try:
+        written = export(
+            article, args.out, formats=formats, clinic=clinic, paper=args.paper, parallel=True
+        )
+    except ContentError as exc:
+        raise (in_clinic_file(exc, args.clinic) if args.clinic else exc) from None
     for path in written:
         print(path)
         if path.suffix == ".pdf":

@@ -20,6 +20,7 @@ _ARTICLES = Path(__file__).resolve().parent / "articles"
 __all__ = [
     "BUNDLED_ARTICLE",
     "bundled_articles",
+    "in_clinic_file",
     "load_article",
     "load_bundled",
     "load_clinic",
@@ -151,3 +152,14 @@ def load_clinic(path: str | os.PathLike[str]) -> Clinic:
             raise ContentError(file, "logo", f"no such image file: {logo_path}")
         data = {**data, "logo": logo_path}
     return _validate(Clinic, data, file)
+
+
+def in_clinic_file(error: ContentError, path: str | os.PathLike[str]) -> ContentError:
+    """`error`, named by the clinic file when it is about one of the clinic's fields.
+
+    Renderers know the clinic, not the file it came from: `clinic.name: ...` becomes
+    `north.toml: name: ...`, as the loader's own messages read.
+    """
+    if error.source is None and error.field and error.field.startswith("clinic."):
+        return ContentError(Path(path), error.field.removeprefix("clinic."), error.problem)
+    return error

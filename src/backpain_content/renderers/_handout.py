@@ -519,7 +519,7 @@ def _contact_block(
     if clinic.location:
         lines.append(text.para("clinic.location", clinic.location, styles.body))
     for line in contact_lines(clinic, labels):
-        shown = text.check("clinic", line.text)
+        shown = text.check(line.field, line.text)
         href = escape(line.href).replace('"', "&quot;")
         label = (
             f"{text.check('labels', line.label)}{escape(labels.term_separator)} "
@@ -529,6 +529,17 @@ def _contact_block(
         lines.append(_paragraph(f'{label}<a href="{href}" underline="1">{shown}</a>', styles.body))
     if clinic.link is None:
         return lines
+    from ._qr import MAX_VERSION, qr_version
+
+    if qr_version(clinic.link) > MAX_VERSION:
+        # A denser code would print too fine for a phone to read, or not fit at all.
+        field = "clinic.booking_url" if clinic.booking_url else "clinic.website"
+        raise ContentError(
+            None,
+            field,
+            f"is too long to print as a QR code a phone can read ({len(clinic.link)} "
+            "characters; at most about 210)",
+        )
     size = (1.6 if sizes.body > 12 else 1.0) * inch
     caption = labels.scan_to_book if clinic.booking_url else labels.scan_to_visit
     qr = [_QrCode(clinic.link, size), text.para("labels.scan", caption, styles.caption)]

@@ -20,7 +20,11 @@ from typing import Any
 
 from reportlab.graphics.barcode import qrencoder as _qrencoder
 
-__all__ = ["qr_modules"]
+__all__ = ["MAX_VERSION", "qr_modules", "qr_version"]
+
+MAX_VERSION = 10
+"""The largest code the handout prints: 57 modules, each 0.39 mm on the one-inch code,
+which a phone reads from paper. About 210 characters of URL at level M."""
 
 # Most of ReportLab's QR internals have no type hints.
 qrencoder: Any = _qrencoder
@@ -44,6 +48,14 @@ def qr_modules(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     for row, line in enumerate(_lines(masked(version, data, best))):
         runs += [(row, dark.start(), dark.end() - dark.start()) for dark in _DARK.finditer(line)]
     return len(data), tuple(runs)
+
+
+def qr_version(url: str) -> int:
+    """The QR version (size) a URL needs at error correction level M."""
+    code = qrencoder.QRCode(None, _LEVEL)
+    code.addData(url)
+    version: int = code.calculate_version()
+    return version
 
 
 def encode(url: str) -> tuple[int, list[int]]:

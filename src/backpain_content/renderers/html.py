@@ -52,6 +52,8 @@ class ContactLine(NamedTuple):
     label: str
     text: str
     href: str
+    field: str
+    """Where the text comes from, such as `clinic.phone`, for error messages."""
 
 
 def contact_lines(clinic: Clinic, labels: Labels) -> tuple[ContactLine, ...]:
@@ -59,13 +61,16 @@ def contact_lines(clinic: Clinic, labels: Labels) -> tuple[ContactLine, ...]:
     lines: list[ContactLine] = []
     if clinic.phone:
         dial = re.split(r"\s*(?:ext\.?|x)\s*", clinic.phone)[0]
-        lines.append(ContactLine(labels.phone, clinic.phone, "tel:" + re.sub(r"[^0-9+]", "", dial)))
+        tel = "tel:" + re.sub(r"[^0-9+]", "", dial)
+        lines.append(ContactLine(labels.phone, clinic.phone, tel, "clinic.phone"))
     if clinic.email:
-        lines.append(ContactLine(labels.email, clinic.email, "mailto:" + clinic.email))
+        lines.append(
+            ContactLine(labels.email, clinic.email, "mailto:" + clinic.email, "clinic.email")
+        )
     if clinic.website:
-        lines.append(ContactLine(labels.website, clinic.website, clinic.website))
+        lines.append(ContactLine(labels.website, clinic.website, clinic.website, "clinic.website"))
     if clinic.booking_url:
-        lines.append(ContactLine("", labels.booking, clinic.booking_url))
+        lines.append(ContactLine("", labels.booking, clinic.booking_url, "labels.booking"))
     return tuple(lines)
 
 
