@@ -8,6 +8,7 @@ import subprocess
 import sys
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -247,6 +248,41 @@ def test_a_renderer_failing_after_others_succeeded_changes_nothing(
         "backpain-content: internal error: RuntimeError: the ePub renderer broke"
     )
     assert ran.exists()
+    assert _snapshot(previous) == before
+
+
+def test_without_a_process_to_spare_the_export_renders_in_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = bc.load_article()
+    expected = bc.export(article, tmp_path / "expected", parallel=False)
+
+    def no_fork() -> int:
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    written = bc.export(article, tmp_path / "out", parallel=True)
+    assert [p.read_bytes() for p in written] == [p.read_bytes() for p in expected]
+
+
+def test_a_rendering_process_that_dies_is_an_internal_error_and_writes_nothing(
+    previous: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from backpain_content import output as export_module
+
+    parent = os.getpid()
+    real = export_module._render_each
+
+    def killed(*args: Any) -> list[bytes]:
+        if os.getpid() != parent:
+            os._exit(9)  # as if the process were killed mid-render
+        return real(*args)
+
+    monkeypatch.setattr(export_module, "_render_each", killed)
+    before = _snapshot(previous)
+    assert cli.main(["export", "--out", str(previous)]) == 1
+    [line] = capsys.readouterr().err.splitlines()
+    assert "internal error: RuntimeError: a rendering process ended without a result" in line
     assert _snapshot(previous) == before
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import tempfile
@@ -151,18 +152,25 @@ def _forked(
     """
     import pickle
 
-    read, write = os.pipe()
-    pid = os.fork()
+    # With no process or pipe to spare, the work is done here, when it is waited for.
+    try:
+        read, write = os.pipe()
+    except OSError:
+        return functools.partial(_outcome, work, *args)
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read)
+        os.close(write)
+        return functools.partial(_outcome, work, *args)
     if pid == 0:  # pragma: no cover - the child; its result is checked in the parent
         os.close(read)
         try:
+            outcome = _outcome(work, *args)
             try:
-                payload = pickle.dumps(work(*args))
-            except BaseException as exc:  # handed to the parent, which raises it
-                try:
-                    payload = pickle.dumps(exc)
-                except Exception:  # an exception that cannot be pickled
-                    payload = pickle.dumps(RuntimeError(f"{type(exc).__name__}: {exc}"))
+                payload = pickle.dumps(outcome)
+            except Exception:  # an exception that cannot be pickled
+                payload = pickle.dumps(RuntimeError(f"{type(outcome).__name__}: {outcome}"))
             with os.fdopen(write, "wb") as stream:
                 stream.write(payload)
         finally:
@@ -179,3 +187,11 @@ def _forked(
         return result
 
     return wait
+
+
+def _outcome(work: Callable[..., list[bytes]], *args: Any) -> list[bytes] | BaseException:
+    # The result, or the exception to raise where it is waited for.
+    try:
+        return work(*args)
+    except BaseException as exc:
+        return exc
