@@ -5,12 +5,12 @@ from __future__ import annotations
 import os
 import pty
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 import backpain_content as bc
+from command import COMMAND, run_cli
 
 COLOURS = ["#1d5c87", "#8a1c1c", "#2f5d2f", "#5b2a86", "#7a4b00"]
 
@@ -31,14 +31,7 @@ def _group(folder: Path, count: int, bad: set[int] = frozenset()) -> Path:  # ty
 
 
 def _run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "backpain_content", "export", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=cwd,
-        check=False,
-    )
+    return run_cli("export", *args, cwd=cwd, timeout=300)
 
 
 def test_each_clinic_gets_its_own_branded_folder(tmp_path: Path) -> None:
@@ -123,9 +116,7 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     try:
         run = subprocess.run(
             [
-                sys.executable,
-                "-m",
-                "backpain_content",
+                *COMMAND,
                 "export",
                 "--format",
                 "html",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +12,7 @@ import backpain_content as bc
 from backpain_content.cli import main
 from backpain_content.formats import format_names
 from backpain_content.schema import schema_json
+from command import run_cli
 from htmltools import visible_text
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -28,20 +27,8 @@ EXPECTED_ALL = sorted(
 )
 
 
-def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The CLI in a separate process, as a person runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "backpain_content", *args],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        cwd=cwd,
-        check=False,
-    )
-
-
 def test_export_writes_every_format_named_from_id_and_language(tmp_path: Path) -> None:
-    result = run("export", "--out", str(tmp_path / "out"))
+    result = run_cli("export", "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
     assert written == EXPECTED_ALL
@@ -114,7 +101,7 @@ def test_bad_input_is_one_line_naming_the_problem_and_exit_2(
     (tmp_path / "broken.toml").write_text("title = ", encoding="utf-8")
     (tmp_path / "invalid.toml").write_text('id = "x"\n', encoding="utf-8")
     (tmp_path / "a-file").write_text("not a folder", encoding="utf-8")
-    result = run(*args, cwd=tmp_path)
+    result = run_cli(*args, cwd=tmp_path)
     assert result.returncode == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -127,22 +114,22 @@ def test_bad_input_is_one_line_naming_the_problem_and_exit_2(
 
 
 def test_format_choices_come_from_the_registry() -> None:
-    result = run("export", "--help")
+    result = run_cli("export", "--help")
     assert result.returncode == 0
     assert "{" + ",".join([*format_names(), "all"]) + "}" in result.stdout
 
 
 def test_help_and_version() -> None:
-    helped = run("--help")
+    helped = run_cli("--help")
     assert helped.returncode == 0
     for command in ("export", "list", "schema", "validate"):
         assert command in helped.stdout
-    version = run("--version")
+    version = run_cli("--version")
     assert version.stdout.strip() == f"backpain-content {bc.__version__}"
 
 
 def test_list_names_the_bundled_guide() -> None:
-    result = run("list")
+    result = run_cli("list")
     assert result.returncode == 0
     name, version, title = result.stdout.strip().split("\t")
     assert (name, version) == ("dry-needling-back-pain.en-CA", bc.load_article().provenance.version)
@@ -151,7 +138,7 @@ def test_list_names_the_bundled_guide() -> None:
 
 def test_validate_accepts_a_good_file(tmp_path: Path) -> None:
     bundled = Path(bc.__file__).parent / "articles" / "dry-needling-back-pain.en-CA.toml"
-    result = run("validate", str(bundled))
+    result = run_cli("validate", str(bundled))
     assert result.returncode == 0
     assert "valid" in result.stdout
 
@@ -168,7 +155,7 @@ def test_committed_schema_is_in_sync(kind: str) -> None:
 
 
 def test_schema_command_prints_the_article_schema() -> None:
-    result = run("schema")
+    result = run_cli("schema")
     assert result.returncode == 0
     assert json.loads(result.stdout)["title"] == "Article"
 

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import email
-import os
 import socket
 import ssl
 import subprocess
-import sys
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -20,6 +18,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
 
 import backpain_content as bc
+from command import run_cli
 from hostile import with_text
 from htmltools import parse, skeleton, urls, visible_text
 
@@ -409,14 +408,7 @@ def test_hostile_text_in_the_html_body_stays_text(
 
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "backpain_content", "email", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
+    return run_cli("email", *args, env=env, timeout=120)
 
 
 def test_cli_writes_a_reproducible_eml_and_sends_nothing(tmp_path: Path) -> None:
@@ -490,14 +482,7 @@ def test_cli_refused_login_is_one_line_without_the_password(
     ],
 )
 def test_cli_bad_input_is_one_line(args: list[str], expected: str, tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "backpain_content", "email", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=tmp_path,
-        check=False,
-    )
+    result = run_cli("email", *args, cwd=tmp_path, timeout=120)
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
     assert expected in line

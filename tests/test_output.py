@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ import backpain_content as bc
 from backpain_content import cli, formats
 from backpain_content.content import BUNDLED_ARTICLE
 from backpain_content.renderers.pdf import handout_pages
+from command import COMMAND, run_cli
 from growth import scaled
 from tomlwriter import dumps
 
@@ -24,20 +24,6 @@ NAMES = sorted(
     f"dry-needling-back-pain.en-CA{suffix}"
     for suffix in (".html", ".pdf", ".large-print.pdf", ".epub")
 )
-
-
-def _cli(
-    *args: str, cwd: Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "backpain_content", *args],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        check=False,
-    )
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -181,7 +167,7 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
     args = make(tmp_path)
     if "--out" not in args:
         args = [*args, "--out", str(previous)]
-    result = _cli("export", *args, cwd=tmp_path)
+    result = run_cli("export", *args, cwd=tmp_path, timeout=180)
     assert result.returncode == 2, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
@@ -348,7 +334,7 @@ def _valid(folder: Path) -> None:
 
 def test_two_exports_at_once_into_one_folder_end_complete(tmp_path: Path) -> None:
     folder = tmp_path / "out"
-    command = [sys.executable, "-m", "backpain_content", "export", "--out", str(folder)]
+    command = [*COMMAND, "export", "--out", str(folder)]
     runs = [
         subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)
     ]
@@ -383,7 +369,7 @@ def test_separate_processes_agree_byte_for_byte_across_time_zones_and_locales(
     outputs = []
     for index, env in enumerate(environments):
         folder = tmp_path / f"run{index}"
-        result = _cli("export", "--out", str(folder), cwd=tmp_path, env=env)
+        result = run_cli("export", "--out", str(folder), cwd=tmp_path, env=env, timeout=180)
         assert result.returncode == 0, result.stderr
         outputs.append({name: data for name, (data, _) in _snapshot(folder).items()})
     assert list(outputs[0]) == NAMES
@@ -411,8 +397,15 @@ def test_ten_and_a_hundred_times_the_article_render_in_every_format(
 
 def test_handout_that_no_longer_fits_gets_a_warning(article: bc.Article, tmp_path: Path) -> None:
     guide = _write(tmp_path / "big.toml", dumps(scaled(article, 2).model_dump(mode="json")))
-    result = _cli(
-        "export", "--format", "pdf", "--out", str(tmp_path / "out"), str(guide), cwd=tmp_path
+    result = run_cli(
+        "export",
+        "--format",
+        "pdf",
+        "--out",
+        str(tmp_path / "out"),
+        str(guide),
+        cwd=tmp_path,
+        timeout=180,
     )
     assert result.returncode == 0, result.stderr
     [warning] = result.stderr.splitlines()
@@ -420,5 +413,7 @@ def test_handout_that_no_longer_fits_gets_a_warning(article: bc.Article, tmp_pat
     pages = handout_pages((tmp_path / "out" / "dry-needling-back-pain.en-CA.pdf").read_bytes())
     assert pages > 2
     assert f"dry-needling-back-pain.en-CA.pdf has {pages} pages, more than the 2" in warning
-    bundled = _cli("export", "--format", "pdf", "--out", str(tmp_path / "ok"), cwd=tmp_path)
+    bundled = run_cli(
+        "export", "--format", "pdf", "--out", str(tmp_path / "ok"), cwd=tmp_path, timeout=180
+    )
     assert bundled.stderr == ""
