@@ -1,4 +1,4 @@
-"""Pausing Python's cycle collector while a large library loads."""
+"""Python's cycle collector around loading large libraries and forking."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import contextlib
 import gc
 from collections.abc import Iterator
 
-__all__ = ["collection_paused"]
+__all__ = ["collection_paused", "frozen_for_fork"]
 
 
 @contextlib.contextmanager
@@ -26,3 +26,18 @@ def collection_paused() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+@contextlib.contextmanager
+def frozen_for_fork() -> Iterator[None]:
+    """Freeze every object for the duration, for processes forked meanwhile.
+
+    As the gc module's documentation advises before fork(): what the children inherit
+    is then skipped by their collections, and stays shared with this process. Here
+    it is unfrozen afterwards, so this process collects as before.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()

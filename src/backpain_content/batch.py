@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 import re
@@ -11,6 +10,7 @@ from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
+from ._gc import frozen_for_fork
 from .content import in_clinic_file, load_clinic
 from .errors import ContentError
 from .formats import Paper
@@ -130,15 +130,12 @@ def export_clinics(
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool: Executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     with pool:
-        # Frozen before the workers fork, as the gc module's documentation advises.
-        gc.freeze()
-        try:
+        # The workers fork at the first submit.
+        with frozen_for_fork():
             futures = [
                 pool.submit(_export_one, article, source, folder, formats, paper)
                 for source, folder in tasks
             ]
-        finally:
-            gc.unfreeze()
         for future in as_completed(futures):
             finished(future.result())
     return _in_order(results, tasks)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import functools
-import gc
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from ._gc import frozen_for_fork
 from .errors import ContentError
 from .formats import FORMATS, Format, Paper, get_format
 from .model import Article, Clinic
@@ -104,17 +104,12 @@ def _render(
         groups.setdefault(fmt.library, []).append(fmt.name)
     if not (parallel and len(groups) > 1 and (os.cpu_count() or 1) > 1 and _can_fork()):
         return _render_each([fmt.name for fmt in chosen], article, clinic, paper)
-    # As the gc module's documentation advises before fork(): frozen, what the children
-    # inherit is skipped by their collections (and stays shared with this process).
-    gc.freeze()
-    try:
+    with frozen_for_fork():
         pending = {
             library: _forked(_render_each, names, article, clinic, paper)
             for library, names in groups.items()
             if library != "jinja2"
         }
-    finally:
-        gc.unfreeze()
     try:
         results = {
             library: _render_each(names, article, clinic, paper)

@@ -50,19 +50,24 @@ def qr_modules(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     return len(data), tuple(runs)
 
 
+@functools.lru_cache(maxsize=256)
 def qr_version(url: str) -> int:
     """The QR version (size) a URL needs at error correction level M."""
+    version: int = _code(url).calculate_version()
+    return version
+
+
+def _code(url: str) -> Any:
+    # ReportLab's code object, holding the URL read into bits.
     code = qrencoder.QRCode(None, _LEVEL)
     code.addData(url)
-    version: int = code.calculate_version()
-    return version
+    return code
 
 
 def encode(url: str) -> tuple[int, list[int]]:
     """The version that fits `url`, and its data and error-correction bits laid out in
     their modules, row by row (bit i of a row is column i)."""
-    code = qrencoder.QRCode(None, _LEVEL)
-    code.addData(url)
+    code = _code(url)
     version: int = code.calculate_version()
     area = _data_area(version)
     rows = [0] * len(area)
