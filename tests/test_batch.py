@@ -151,7 +151,15 @@ def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:
     assert "#" * 30 + "] 3/3" in shown
 
 
-def test_export_clinics_in_process(tmp_path: Path, article: bc.Article) -> None:
+def test_export_clinics_from_python_reports_each_clinic_in_order(
+    tmp_path: Path, article: bc.Article, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The pool starts fresh interpreters: the caller (a web server with threads, say) is
+    # never forked.
+    def no_fork() -> int:
+        raise AssertionError("the batch must not fork its caller")
+
+    monkeypatch.setattr(os, "fork", no_fork)
     group = _group(tmp_path / "group", 3, bad={1})
     seen: list[tuple[int, int]] = []
     results = bc.export_clinics(
@@ -168,7 +176,8 @@ def test_export_clinics_in_process(tmp_path: Path, article: bc.Article) -> None:
         "clinic-002.toml",
     ]
     assert [r.error is None for r in results] == [True, False, True]
-    assert results[1].bad_input
+    assert [r.bad_input for r in results] == [False, True, False]
+    assert [len(r.written) for r in results] == [1, 0, 1]
     assert sorted(seen) == [(1, 3), (2, 3), (3, 3)]
 
 

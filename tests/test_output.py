@@ -7,14 +7,12 @@ import os
 import subprocess
 import zipfile
 from pathlib import Path
-from typing import Any
-
 import pytest
+from pypdf import PdfReader
 
 import backpain_content as bc
 from backpain_content import cli, formats
 from backpain_content.content import BUNDLED_ARTICLE
-from backpain_content.renderers.pdf import handout_pages
 from command import COMMAND, run_cli
 from growth import scaled
 from tomlwriter import dumps
@@ -24,6 +22,10 @@ NAMES = sorted(
     f"dry-needling-back-pain.en-CA{suffix}"
     for suffix in (".html", ".pdf", ".large-print.pdf", ".epub")
 )
+
+
+def _pages(pdf: bytes) -> int:
+    return len(PdfReader(io.BytesIO(pdf)).pages)
 
 
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
@@ -204,19 +206,15 @@ def test_unreadable_logo_is_named(
 # Output on disk
 
 
-@pytest.mark.parametrize("parallel", [True, False], ids=["forked", "in-process"])
 def test_a_renderer_failing_after_others_succeeded_changes_nothing(
     previous: Path,
-    tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
-    parallel: bool,
 ) -> None:
-    # A file, not a list: the renderer may run in a forked process.
-    ran = tmp_path / "epub-renderer-ran"
+    ran: list[str] = []
 
-    def broken(article: bc.Article, clinic: bc.Clinic | None, paper: formats.Paper) -> bytes:
-        ran.touch()
+    def broken(article: bc.Article, clinic: bc.Clinic | None, paper: bc.Paper) -> formats.Rendered:
+        ran.append(article.id)
         raise RuntimeError("the ePub renderer broke")
 
     chosen = [
@@ -224,78 +222,81 @@ def test_a_renderer_failing_after_others_succeeded_changes_nothing(
         for f in formats.FORMATS
     ]
     monkeypatch.setattr(formats, "FORMATS", tuple(chosen))
-    monkeypatch.setattr("backpain_content.output.FORMATS", tuple(chosen))
-    if not parallel:
-        monkeypatch.setattr("backpain_content.output._can_fork", lambda: False)
     before = _snapshot(previous)
     assert cli.main(["export", "--out", str(previous)]) == 1
     [line] = capsys.readouterr().err.splitlines()
     assert line.startswith(
         "backpain-content: internal error: RuntimeError: the ePub renderer broke"
     )
-    assert ran.exists()
+    assert ran == ["dry-needling-back-pain"]
     assert _snapshot(previous) == before
 
 
-def test_without_a_process_to_spare_the_export_renders_in_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    article = bc.load_article()
-    expected = bc.export(article, tmp_path / "expected", parallel=False)
+def test_export_starts_no_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("export must not start a process")
 
-    def no_fork() -> int:
-        raise BlockingIOError(11, "Resource temporarily unavailable")
-
-    monkeypatch.setattr(os, "fork", no_fork)
-    written = bc.export(article, tmp_path / "out", parallel=True)
-    assert [p.read_bytes() for p in written] == [p.read_bytes() for p in expected]
+    for name in ("fork", "forkpty", "posix_spawn", "posix_spawnp"):
+        monkeypatch.setattr(os, name, refuse)
+    monkeypatch.setattr(subprocess, "Popen", refuse)
+    written = bc.export(bc.load_article(), tmp_path / "out")
+    assert sorted(p.name for p in written) == NAMES
 
 
-def test_a_rendering_process_that_dies_is_an_internal_error_and_writes_nothing(
-    previous: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    from backpain_content import output as export_module
-
-    parent = os.getpid()
-    real = export_module._render_each
-
-    def killed(*args: Any) -> list[bytes]:
-        if os.getpid() != parent:
-            os._exit(9)  # as if the process were killed mid-render
-        return real(*args)
-
-    monkeypatch.setattr(export_module, "_render_each", killed)
-    before = _snapshot(previous)
-    assert cli.main(["export", "--out", str(previous)]) == 1
-    [line] = capsys.readouterr().err.splitlines()
-    assert "internal error: RuntimeError: a rendering process ended without a result" in line
-    assert _snapshot(previous) == before
-
-
-def test_a_write_failing_halfway_leaves_complete_files_and_no_temporary_ones(
-    previous: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = tmp_path / "out"
+def _copy_of(previous: Path, folder: Path) -> None:
     folder.mkdir()
     for name, (data, _) in _snapshot(previous).items():
         (folder / name).write_bytes(data)
+
+
+def test_a_write_failing_halfway_changes_no_file_and_leaves_no_temporary_one(
+    previous: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "out"
+    _copy_of(previous, folder)
     from backpain_content import output as export_module
 
-    real = export_module.write_atomic
-    written: list[str] = []
+    real = export_module._temporary
+    made: list[Path] = []
 
-    def full_disk(path: Path, data: bytes) -> None:
-        if written:
+    def full_disk(path: Path) -> tuple[Path, int]:
+        if made:
             raise OSError(28, "No space left on device")
-        written.append(path.name)
-        real(path, data)
+        temporary, handle = real(path)
+        made.append(temporary)
+        return temporary, handle
 
-    monkeypatch.setattr(export_module, "write_atomic", full_disk)
+    monkeypatch.setattr(export_module, "_temporary", full_disk)
+    clinic = bc.Clinic(name="Another Clinic")
     with pytest.raises(bc.ContentError, match="No space left on device"):
-        bc.export(bc.load_article(), folder)
+        bc.export(bc.load_article(), folder, clinic=clinic)
+    assert made  # the first file was written to a temporary file, then removed
     assert sorted(p.name for p in folder.iterdir()) == NAMES  # nothing lost, nothing extra
     for name, (data, _) in _snapshot(previous).items():
-        assert (folder / name).read_bytes() == data
+        assert (folder / name).read_bytes() == data  # every file still the old clinic's
+
+
+def test_a_rename_failing_part_way_says_which_files_are_new(
+    previous: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "out"
+    _copy_of(previous, folder)
+    real = Path.replace
+    renamed: list[str] = []
+
+    def second_fails(self: Path, target: Path) -> Path:
+        if renamed:
+            raise OSError(5, "Input/output error")
+        renamed.append(Path(target).name)
+        return real(self, target)
+
+    monkeypatch.setattr(Path, "replace", second_fails)
+    with pytest.raises(bc.ContentError) as caught:
+        bc.export(bc.load_article(), folder, clinic=bc.Clinic(name="Another Clinic"))
+    message = str(caught.value)
+    assert message.endswith(f"files already replaced: {renamed[0]}")
+    assert "Input/output error" in message
+    assert sorted(p.name for p in folder.iterdir()) == NAMES
 
 
 def test_write_atomic_cleans_up_its_temporary_file(
@@ -310,10 +311,19 @@ def test_write_atomic_cleans_up_its_temporary_file(
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", fail)
-    with pytest.raises(OSError, match="No space"):
+    with pytest.raises(bc.ContentError, match="No space"):
         write_atomic(target, b"new")
     assert target.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["guide.html"]
+
+
+def test_written_files_have_ordinary_permissions(tmp_path: Path) -> None:
+    umask = os.umask(0o022)
+    try:
+        [path] = bc.export(bc.load_article(), tmp_path, formats=["html"])
+    finally:
+        os.umask(umask)
+    assert path.stat().st_mode & 0o777 == 0o644
 
 
 def _valid(folder: Path) -> None:
@@ -389,8 +399,8 @@ def test_ten_and_a_hundred_times_the_article_render_in_every_format(
     html = bc.render_html(big)
     assert html.count('class="bpc-item-title"') == 21 * factor
     pdf = bc.render_pdf(big)
-    assert handout_pages(pdf) > 2 * factor // 2
-    assert handout_pages(bc.render_pdf(big, options=bc.HandoutOptions(large_print=True))) > 6
+    assert _pages(pdf) > 2 * factor // 2
+    assert _pages(bc.render_pdf(big, options=bc.HandoutOptions(large_print=True))) > 6
     with zipfile.ZipFile(io.BytesIO(bc.render_epub(big))) as book:
         assert book.read("EPUB/causes.xhtml").count(b"<li>") == 6 * factor
 
@@ -410,7 +420,7 @@ def test_handout_that_no_longer_fits_gets_a_warning(article: bc.Article, tmp_pat
     assert result.returncode == 0, result.stderr
     [warning] = result.stderr.splitlines()
     assert warning.startswith("backpain-content: warning: ")
-    pages = handout_pages((tmp_path / "out" / "dry-needling-back-pain.en-CA.pdf").read_bytes())
+    pages = _pages((tmp_path / "out" / "dry-needling-back-pain.en-CA.pdf").read_bytes())
     assert pages > 2
     assert f"dry-needling-back-pain.en-CA.pdf has {pages} pages, more than the 2" in warning
     bundled = run_cli(

@@ -48,7 +48,7 @@ import html, json, sys, sysconfig
 from pathlib import Path
 
 import backpain_content as bc
-from backpain_content.renderers._templates import templates_dir
+from backpain_content.renderers.shared import templates_dir
 
 article = bc.load_article()
 page = bc.render_html(article, options=bc.HtmlOptions(standalone=True))

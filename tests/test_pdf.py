@@ -816,7 +816,7 @@ def test_qr_code_leads_to_the_website_without_a_booking_page(
 def test_longest_url_the_handout_prints_still_scans(article: bc.Article, tmp_path: Path) -> None:
     """The largest QR code allowed (version 10) prints in an inch and a phone's reader,
     zbar here at 200 dpi, still reads it."""
-    from backpain_content.renderers._qr import MAX_VERSION, qr_version
+    from backpain_content.renderers.pdf.qr import MAX_VERSION, qr_version
 
     url = "https://example.org/book?" + "&".join(f"k{n}=v{n}" for n in range(40))[:187]
     assert qr_version(url) == MAX_VERSION
@@ -871,7 +871,9 @@ def test_shared_layouts_change_no_byte(
 ) -> None:
     """Parsed paragraphs and line breaks are reused across renders; without any reuse the
     bytes must be the same, also where paragraphs split across pages."""
-    from backpain_content.renderers import _handout
+    from reportlab.platypus import Paragraph
+
+    from backpain_content.renderers.pdf import flowables
     from growth import scaled
 
     clinic = bc.Clinic(name="Example Physio", booking_url="https://example.org/book")
@@ -883,57 +885,33 @@ def test_shared_layouts_change_no_byte(
     for case in cases:  # warm the caches
         bc.render_pdf(case[0], clinic=case[1], options=case[2])
     shared = [bc.render_pdf(a, clinic=c, options=o) for a, c, o in cases]
-    monkeypatch.setattr(_handout, "_layout", _handout._layout.__wrapped__)
-    monkeypatch.setattr(_handout, "_parsed", _handout._parsed.__wrapped__)
-    monkeypatch.setattr(_handout._Paragraph, "wrap", _handout.Paragraph.wrap)
+    monkeypatch.setattr(flowables, "_layout", flowables._layout.__wrapped__)
+    monkeypatch.setattr(flowables, "_parsed", flowables._parsed.__wrapped__)
+    monkeypatch.setattr(flowables._SharedParagraph, "wrap", Paragraph.wrap)
     fresh = [bc.render_pdf(a, clinic=c, options=o) for a, c, o in cases]
     assert shared == fresh
 
 
-def test_quick_qr_code_is_the_one_reportlab_would_draw() -> None:
-    """The QR code is made with quicker error correction and mask scoring; every step
-    must equal ReportLab's own, and so must the code drawn."""
-    import random
-    import string
-
+def test_qr_code_draws_the_modules_reportlab_encodes() -> None:
+    """The code is drawn as runs of dark modules; they must be ReportLab's code, module for
+    module, for short and long URLs (one error-correction block and several)."""
     from reportlab.graphics.barcode import qrencoder
 
-    from backpain_content.renderers import _qr
+    from backpain_content.renderers.pdf.qr import QrCode
 
-    rng = random.Random(11)  # noqa: S311 - test data, not secrets
-    alphabet = string.ascii_letters + string.digits + "./-?=&%_~"
-    urls = [f"https://example.org/book/{n}" for n in range(20)] + [
-        "https://" + "".join(rng.choice(alphabet) for _ in range(rng.randint(5, 300)))
-        for _ in range(60)
+    urls = [f"https://example.org/book/{n}" for n in range(5)] + [
+        "https://example.org/" + "x" * length for length in (60, 120, 180)
     ]
     versions = set()
     for url in urls:
         theirs = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
         theirs.addData(url)
         theirs.make()
-        version, data = _qr.encode(url)
-        versions.add(version)
-        assert version == theirs.version, url
-        assert _qr.codewords(version, theirs.dataList) == qrencoder.QRCode.createData(
-            version, theirs.errorCorrectLevel, theirs.dataList
-        ), url
-        size, runs = _qr.qr_modules(url)
-        drawn = [[False] * size for _ in range(size)]
-        for row, column, length in runs:
+        versions.add(theirs.version)
+        code = QrCode(url, 72)
+        drawn = [[False] * code.count for _ in range(code.count)]
+        for row, column, length in code.runs:
             drawn[row][column : column + length] = [True] * length
         assert drawn == theirs.modules, url
-        candidates = _qr.candidates(version, data)
-        for mask in range(8):
-            theirs.makeImpl(True, mask)
-            assert candidates[mask] == [_row_bits(row) for row in theirs.modules], (url, mask)
-            assert _qr.lost_points(theirs.modules) == qrencoder.QRUtil.getLostPoint(theirs), (
-                url,
-                mask,
-            )
-    # Short and long URLs: one block and several, with and without version information.
     assert min(versions) <= 3
     assert max(versions) >= 7
-
-
-def _row_bits(row: list[bool]) -> int:
-    return sum(1 << column for column, dark in enumerate(row) if dark)

@@ -32,13 +32,15 @@ from .model import (
     Therapy,
     default_clinic,
 )
+from .options import PAPERS, EpubOptions, HandoutOptions, HtmlOptions, Paper
 from .output import export
-from .renderers.epub import EpubOptions, render_epub
-from .renderers.html import HtmlOptions, render_html, stylesheet
-from .renderers.pdf import HandoutOptions, render_pdf
+from .renderers.epub import render_epub
+from .renderers.html import render_html, stylesheet
+from .renderers.pdf import render_pdf
 
 __all__ = [
     "FORMATS",
+    "PAPERS",
     "SECTION_NAMES",
     "Article",
     "Cause",
@@ -56,6 +58,7 @@ __all__ = [
     "LifestyleTip",
     "Mechanism",
     "MechanismsSection",
+    "Paper",
     "Provenance",
     "SectionName",
     "SessionGuidance",
@@ -81,15 +84,16 @@ __all__ = [
 
 if TYPE_CHECKING:
     from .batch import ClinicResult, export_clinics
-    from .mail import SmtpSettings, build_guide_email, send_email
+    from .mail import SmtpSettings, send_email
+    from .renderers.email import build_guide_email
 
-# Email (smtplib, ssl) and batch export (multiprocessing) load on first use: a clinic app
-# that only renders HTML should not pay for them at start-up.
+# Email (the email package, smtplib, ssl) and batch export (multiprocessing) load on first
+# use: a clinic app that only renders HTML should not pay for them at start-up.
 _LAZY = {
     "ClinicResult": "batch",
     "export_clinics": "batch",
     "SmtpSettings": "mail",
-    "build_guide_email": "mail",
+    "build_guide_email": "renderers.email",
     "send_email": "mail",
 }
 

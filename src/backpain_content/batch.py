@@ -1,4 +1,8 @@
-"""Exporting the guide for a whole clinic group: one sub-folder per clinic, in parallel."""
+"""Exporting the guide for a whole clinic group: one sub-folder per clinic, in parallel.
+
+The one place the package starts processes: a pool of fresh interpreters (the `spawn`
+start method), never forks of the caller, so a host that runs threads stays safe.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,14 @@ import multiprocessing
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, as_completed
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from ._gc import frozen_for_fork
 from .content import in_clinic_file, load_clinic
-from .errors import ContentError
-from .formats import Paper
+from .errors import ContentError, one_line
 from .model import Article
+from .options import Paper
 from .output import export
 
 __all__ = ["ClinicResult", "clinic_files", "export_clinics"]
@@ -32,8 +35,8 @@ class ClinicResult:
     """The files written; empty when it failed."""
     error: str | None = None
     """Why it failed, in one line, or None."""
-    bad_input: bool = True
-    """Whether the failure was the input's fault (rather than a bug)."""
+    bad_input: bool = False
+    """Whether it failed because of its input (rather than a bug)."""
 
 
 def clinic_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
@@ -65,27 +68,10 @@ def _export_one(
         clinic = load_clinic(source)
         written = export(article, folder, formats=formats, clinic=clinic, paper=paper)
     except ContentError as exc:
-        return ClinicResult(source, folder, error=str(in_clinic_file(exc, source)))
+        return ClinicResult(source, folder, error=str(in_clinic_file(exc, source)), bad_input=True)
     except Exception as exc:
-        detail = " ".join(str(exc).split())
-        return ClinicResult(
-            source, folder, error=f"{type(exc).__name__}: {detail}", bad_input=False
-        )
+        return ClinicResult(source, folder, error=one_line(f"{type(exc).__name__}: {exc}"))
     return ClinicResult(source, folder, written=tuple(written))
-
-
-def _warm_up(formats: Sequence[str] | None) -> None:
-    """Import the renderers and load fonts once, before the workers are forked from us."""
-    chosen = set(formats or ("pdf", "pdf-large", "epub"))
-    if chosen & {"pdf", "pdf-large"}:
-        from .renderers import _handout
-
-        _handout.warm_up()
-    if "epub" in chosen:
-        from .renderers.epub import epub_available
-
-        if epub_available():
-            from .renderers import _epub_book  # noqa: F401
 
 
 def export_clinics(
@@ -102,6 +88,7 @@ def export_clinics(
 
     A clinic that fails is reported in its result; the others still finish. `progress`
     is called after each clinic with its result, how many are done and how many in all.
+    Results come back in the order of `clinics`.
     """
     out = Path(out_dir)
     tasks: list[tuple[Path, Path]] = []
@@ -113,34 +100,23 @@ def export_clinics(
         seen[name] = source
         tasks.append((source, out / name))
     workers = max(1, min(workers or os.cpu_count() or 1, len(tasks)))
-    results: list[ClinicResult] = []
+    results: dict[Path, ClinicResult] = {}
 
     def finished(result: ClinicResult) -> None:
-        results.append(result)
+        results[result.source] = result
         if progress:
             progress(result, len(results), len(tasks))
 
     if workers == 1:
         for source, folder in tasks:
             finished(_export_one(article, source, folder, formats, paper))
-        return _in_order(results, tasks)
-    _warm_up(formats)
-    # Forked workers start with everything the warm-up imported and loaded.
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool: Executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    with pool:
-        # The workers fork at the first submit.
-        with frozen_for_fork():
+    else:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = [
                 pool.submit(_export_one, article, source, folder, formats, paper)
                 for source, folder in tasks
             ]
-        for future in as_completed(futures):
-            finished(future.result())
-    return _in_order(results, tasks)
-
-
-def _in_order(results: list[ClinicResult], tasks: list[tuple[Path, Path]]) -> list[ClinicResult]:
-    order = {source: index for index, (source, _) in enumerate(tasks)}
-    return sorted(results, key=lambda result: order[result.source])
+            for future in as_completed(futures):
+                finished(future.result())
+    return [results[source] for source, _ in tasks]

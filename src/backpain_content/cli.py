@@ -21,9 +21,10 @@ from .content import (
     load_clinic,
     validation_message,
 )
-from .errors import ContentError
-from .formats import FORMATS, PAPERS, format_names
+from .errors import ContentError, one_line
+from .formats import FORMATS, Format, choose, format_names
 from .model import default_clinic
+from .options import PAPERS
 
 __all__ = ["main"]
 
@@ -171,21 +172,27 @@ def _run(args: argparse.Namespace) -> int:
         return _email(args)
     if args.command == "export" and args.clinics:
         return _export_group(args)
-    from .output import export
+    return _export(args)
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .output import output_name, render_formats, write_files
 
     article = load_article(args.article)
     clinic = load_clinic(args.clinic) if args.clinic else None
-    formats = _chosen_formats(args)
     try:
-        written = export(
-            article, args.out, formats=formats, clinic=clinic, paper=args.paper, parallel=True
-        )
+        rendered = render_formats(article, _chosen_formats(args), clinic=clinic, paper=args.paper)
     except ContentError as exc:
         raise (in_clinic_file(exc, args.clinic) if args.clinic else exc) from None
-    for path in written:
+    files = [(output_name(article, fmt), out.data) for fmt, out in rendered]
+    for path, (_, out) in zip(write_files(args.out, files), rendered, strict=True):
         print(path)
-        if path.suffix == ".pdf":
-            _warn_if_long(path, large=path.name.endswith(".large-print.pdf"))
+        if out.too_long:
+            print(
+                f"{PROG}: warning: {path} has {out.pages} pages, more than the "
+                f"{out.page_limit} a handout should have; shorten the summaries and headings",
+                file=sys.stderr,
+            )
     return 0
 
 
@@ -196,7 +203,7 @@ def _export_group(args: argparse.Namespace) -> int:
         raise ContentError(None, "clinics", "give --clinic or --clinics, not both")
     article = load_article(args.article)
     files = clinic_files(args.clinics)
-    formats = _chosen_formats(args)
+    formats = [fmt.name for fmt in _chosen_formats(args)]
     bar = _Progress(sys.stderr)
 
     def progress(result: ClinicResult, done: int, total: int) -> None:
@@ -246,28 +253,15 @@ class _Progress:
             self.stream.write("\n")
 
 
-def _chosen_formats(args: argparse.Namespace) -> list[str] | None:
+def _chosen_formats(args: argparse.Namespace) -> tuple[Format, ...]:
     if args.large_print:
-        return ["pdf-large"]
-    if args.format != "all":
-        return [args.format]
-    for fmt in FORMATS:
-        if not fmt.available():
-            print(f"{PROG}: note: skipping {fmt.name}: {fmt.missing}", file=sys.stderr)
-    return None
-
-
-def _warn_if_long(path: Path, *, large: bool) -> None:
-    from .renderers.pdf import LARGE_PRINT_PAGES, STANDARD_PAGES, handout_pages
-
-    promise = LARGE_PRINT_PAGES if large else STANDARD_PAGES
-    pages = handout_pages(path.read_bytes())
-    if pages > promise:
-        print(
-            f"{PROG}: warning: {path} has {pages} pages, more than the {promise} a handout should "
-            "have; shorten the summaries and headings",
-            file=sys.stderr,
-        )
+        names: list[str] | None = ["pdf-large"]
+    else:
+        names = None if args.format == "all" else [args.format]
+    chosen, skipped = choose(names)
+    for fmt in skipped:
+        print(f"{PROG}: note: skipping {fmt.name}: {fmt.missing}", file=sys.stderr)
+    return chosen
 
 
 def _password(args: argparse.Namespace) -> str | None:
@@ -281,8 +275,9 @@ def _password(args: argparse.Namespace) -> str | None:
 
 
 def _email(args: argparse.Namespace) -> int:
-    from .mail import SmtpSettings, build_guide_email, send_email
+    from .mail import SmtpSettings, send_email
     from .output import write_atomic
+    from .renderers.email import build_guide_email
 
     article = load_article(args.article)
     clinic = load_clinic(args.clinic) if args.clinic else default_clinic(article)
@@ -295,12 +290,7 @@ def _email(args: argparse.Namespace) -> int:
         article, to=args.to, sender=sender, clinic=clinic, patient_name=args.name
     )
     if args.eml:
-        path = Path(args.eml)
-        try:
-            write_atomic(path, message.as_bytes())
-        except OSError as exc:
-            raise ContentError(path, None, f"cannot write there ({exc.strerror or exc})") from None
-        print(path)
+        print(write_atomic(args.eml, message.as_bytes()))
         return 0
     port = args.smtp_port or (465 if args.smtp_security == "tls" else 587)
     try:
@@ -344,9 +334,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # A bug, not bad input: still one line, with the way to see the whole story.
         if os.environ.get("BACKPAIN_DEBUG"):
             raise
-        detail = " ".join(str(exc).split())
         print(
-            f"{PROG}: internal error: {type(exc).__name__}: {detail} "
+            f"{PROG}: internal error: {one_line(f'{type(exc).__name__}: {exc}')} "
             "(run with BACKPAIN_DEBUG=1 for the traceback)",
             file=sys.stderr,
         )

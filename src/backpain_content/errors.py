@@ -1,10 +1,19 @@
-"""The one error the project raises for bad input."""
+"""The one error the project raises for bad input, and how every message becomes one line."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ContentError"]
+__all__ = ["ContentError", "one_line"]
+
+
+def one_line(text: str) -> str:
+    """`text` on one line: every run of whitespace (newlines too) becomes one space.
+
+    A file name, a server's reply or a value with a newline must not split a report
+    or forge a second line of it.
+    """
+    return " ".join(text.split())
 
 
 class ContentError(ValueError):
@@ -14,18 +23,27 @@ class ContentError(ValueError):
     """
 
     def __init__(self, source: str | Path | None, field: str | None, problem: str) -> None:
-        self.source = None if source is None else str(source)
-        self.field = field
-        self.problem = problem
-        super().__init__(str(self))
+        # The three parts are the exception's args, so it pickles and copies as it is.
+        super().__init__(None if source is None else str(source), field, problem)
 
-    def __reduce__(self) -> tuple[type[ContentError], tuple[str | None, str | None, str]]:
-        # Rebuilt from its parts when it crosses from a worker process.
-        return (type(self), (self.source, self.field, self.problem))
+    @property
+    def source(self) -> str | None:
+        """The file (or server, or other source) at fault, if any."""
+        source: str | None = self.args[0]
+        return source
+
+    @property
+    def field(self) -> str | None:
+        """The field at fault, such as `causes.items[2].summary`, if any."""
+        field: str | None = self.args[1]
+        return field
+
+    @property
+    def problem(self) -> str:
+        """What is wrong."""
+        problem: str = self.args[2]
+        return problem
 
     def __str__(self) -> str:
         parts = [p for p in (self.source, self.field) if p]
-        # One line, whatever the input held: a file name or message with a
-        # newline must not split the report or forge a second line.
-        text = ": ".join([*parts, self.problem])
-        return " ".join(text.split())
+        return one_line(": ".join([*parts, self.problem]))

@@ -14,13 +14,18 @@ from typing import Any, NamedTuple
 
 from ebooklib import epub
 
-from ..labels import Labels, labels_for
-from ..model import CLINIC_PLACEHOLDER, SECTION_NAMES, Article, Clinic, default_clinic
-from ._cover import draw_cover
-from ._dates import source_date
-from ._templates import environment, read_static
-from .epub import EpubOptions
-from .html import clinic_phrase, contact_lines
+from ...labels import Labels, labels_for
+from ...model import CLINIC_PLACEHOLDER, SECTION_NAMES, Article, Clinic, default_clinic
+from ...options import EpubOptions
+from ..shared import (
+    clinic_phrase,
+    contact_lines,
+    environment,
+    provenance_line,
+    read_static,
+    source_date,
+)
+from .cover import draw_cover
 
 __all__ = ["build_epub", "identifier"]
 
@@ -188,7 +193,6 @@ def build_epub(article: Article, clinic: Clinic | None, options: EpubOptions) ->
                 name=name,
                 invitation=(before, after),
                 clinic_phrase=phrase,
-                body_type="",
                 **common,
             )
         )
@@ -200,6 +204,7 @@ def build_epub(article: Article, clinic: Clinic | None, options: EpubOptions) ->
             "about.xhtml",
             title=labels.contact,
             contact=contact_lines(clinic, labels),
+            provenance=provenance_line(article, labels),
             **common,
         )
     )

@@ -7,7 +7,7 @@ import io
 
 from PIL import Image, ImageDraw, ImageFont
 
-from ._fonts import vera
+from ..fonts import vera
 
 __all__ = ["draw_cover"]
 

@@ -1,4 +1,4 @@
-"""The ePub 3 guide for patients: options and entry point.
+"""The ePub 3 guide for patients.
 
 ebooklib is AGPL-3.0 licensed, unlike the rest of the project's dependencies, so it is
 an optional extra (`backpain-content[epub]`) and is imported only when an ePub is made.
@@ -8,28 +8,17 @@ from __future__ import annotations
 
 import importlib.util
 
-from pydantic import BaseModel, ConfigDict
+from ...errors import ContentError
+from ...model import Article, Clinic
+from ...options import EpubOptions
 
-from .._gc import collection_paused
-from ..errors import ContentError
-from ..model import Article, Clinic
+__all__ = ["EXTRA_HINT", "EXTRA_MISSING", "epub_available", "render_epub"]
 
-__all__ = ["EXTRA_MISSING", "EpubOptions", "render_epub"]
-
+EXTRA_HINT = "pip install 'backpain-content[epub]'"
+"""What to install for ePubs."""
 EXTRA_MISSING = (
-    "the ePub format needs the optional extra 'epub' (ebooklib, AGPL-3.0): "
-    "pip install 'backpain-content[epub]'"
+    f"the ePub format needs the optional extra 'epub' (ebooklib, AGPL-3.0): {EXTRA_HINT}"
 )
-
-
-class EpubOptions(BaseModel):
-    """How to make the ePub."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    cover: bool = True
-    """Draw a cover image with the title and the clinic's name."""
-
 
 _DEFAULT_OPTIONS = EpubOptions()
 
@@ -52,7 +41,6 @@ def render_epub(
     """
     if not epub_available():
         raise ContentError(None, "format", EXTRA_MISSING)
-    with collection_paused():
-        from ._epub_book import build_epub
+    from .book import build_epub
 
     return build_epub(article, clinic, options)

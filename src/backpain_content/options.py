@@ -1,0 +1,62 @@
+"""How each format is rendered: the options records every renderer takes.
+
+They live here, apart from the renderers, so that the formats registry, the command
+line and the renderers all read one definition.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from .model import SectionName
+
+__all__ = ["PAPERS", "EpubOptions", "HandoutOptions", "HtmlOptions", "Paper"]
+
+Paper = Literal["letter", "a4"]
+"""Paper sizes of printed formats: `letter` (North America) or `a4`."""
+PAPERS: tuple[Paper, ...] = ("letter", "a4")
+
+
+class _Options(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class HtmlOptions(_Options):
+    """How to render the HTML."""
+
+    sections: tuple[SectionName, ...] | None = None
+    """Sections to render, in this order; `None` renders the whole article with its title."""
+    heading_level: Annotated[int, Field(ge=1, le=4)] = 1
+    """Level of the top heading: 2 when the host page already has an `h1`."""
+    standalone: bool = False
+    """A complete HTML document rather than a snippet."""
+    include_style: bool = True
+    """Put the scoped stylesheet in the snippet; turn off to link `stylesheet()` yourself."""
+
+    @field_validator("sections")
+    @classmethod
+    def _no_repeats(cls, value: tuple[SectionName, ...] | None) -> tuple[SectionName, ...] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("choose at least one section, or None for the whole article")
+            if len(set(value)) != len(value):
+                raise ValueError("names a section twice")
+        return value
+
+
+class HandoutOptions(_Options):
+    """How to print the handout."""
+
+    paper: Paper = "letter"
+    """Paper size: `letter` (North America) or `a4`."""
+    large_print: bool = False
+    """Large print: 18 pt sans-serif body text, for people with low vision."""
+
+
+class EpubOptions(_Options):
+    """How to make the ePub."""
+
+    cover: bool = True
+    """Draw a cover image with the title and the clinic's name."""

@@ -1,0 +1,40 @@
+"""The printable patient handout (PDF).
+
+ReportLab is imported only when a handout is rendered, so `import backpain_content`
+and HTML-only users stay light.
+"""
+
+from __future__ import annotations
+
+from ...model import Article, Clinic
+from ...options import HandoutOptions
+
+__all__ = ["LARGE_PRINT_PAGES", "STANDARD_PAGES", "page_limit", "render_pdf"]
+
+STANDARD_PAGES = 2
+"""The standard handout's promise: at most this many pages, on Letter or A4."""
+LARGE_PRINT_PAGES = 6
+"""The large-print handout's promise."""
+
+_DEFAULT_OPTIONS = HandoutOptions()
+
+
+def page_limit(options: HandoutOptions) -> int:
+    """The most pages a handout printed with `options` should have."""
+    return LARGE_PRINT_PAGES if options.large_print else STANDARD_PAGES
+
+
+def render_pdf(
+    article: Article,
+    /,
+    *,
+    clinic: Clinic | None = None,
+    options: HandoutOptions = _DEFAULT_OPTIONS,
+) -> bytes:
+    """The patient handout as PDF bytes: plain-language summaries on at most two pages.
+
+    Raises `ContentError` for a logo that cannot be read or text the font cannot draw.
+    """
+    from .handout import build_handout
+
+    return build_handout(article, clinic, options).pdf

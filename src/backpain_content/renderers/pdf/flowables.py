@@ -1,0 +1,141 @@
+"""The handout's building blocks: paragraphs whose layouts are shared, a checklist item,
+the sessions row's markers and the invisible marks that make the PDF's bookmarks.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.platypus import Flowable, Paragraph
+
+from .fonts import FONT_BOLD
+from .styles import TEXT
+
+__all__ = ["CheckItem", "OutlineMark", "SessionMarkers", "check_item", "paragraph"]
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(markup: str, style: ParagraphStyle) -> list[Any]:
+    """Parsed paragraph markup. The same text in the same style always parses the same,
+    and parsing is a tenth of a render, so each is parsed once; layout never changes it."""
+    return list(Paragraph(markup, style).frags)
+
+
+@functools.lru_cache(maxsize=4096)
+def _layout(
+    markup: str, style: ParagraphStyle, width: float
+) -> tuple[Any, list[Any], list[float], float, float]:
+    """A paragraph's line breaks at a width: its layout, words, line widths and size."""
+    laid_out = Paragraph(markup, style, frags=_parsed(markup, style))
+    laid_out.wrap(width, 1e9)
+    return (
+        laid_out.blPara,  # type: ignore[attr-defined]
+        laid_out.frags,
+        laid_out._wrapWidths,  # type: ignore[attr-defined]
+        laid_out.width,
+        laid_out.height,
+    )
+
+
+class _SharedParagraph(Paragraph):
+    """A paragraph whose layout at a width is computed once and shared.
+
+    Line breaking is a third of a render; keeping a heading with what follows wraps each
+    paragraph twice, and every handout of the same guide (for every clinic and patient)
+    breaks the same text at the same widths. Layouts are only read after they are made
+    (no hyphenation is used, the one case where ReportLab changes a layout when
+    splitting it), so they can be shared.
+    """
+
+    # ReportLab makes the parts of a split paragraph with `self.__class__(None, ...)`:
+    # those have no markup, and are laid out as ReportLab does.
+    _markup: str | None = None
+    _wrapped_width: float | None = None
+    _wrapped: tuple[float, float] = (0, 0)
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        # split() drops blPara (the layout) when the paragraph must move on: lay out again.
+        if available_width == self._wrapped_width and "blPara" in self.__dict__:
+            return self._wrapped
+        if self._markup is None:
+            self._wrapped = super().wrap(available_width, available_height)
+        else:
+            layout = _layout(self._markup, self.style, available_width)
+            self.blPara, self.frags, self._wrapWidths, self.width, self.height = layout
+            self._wrapped = (self.width, self.height)
+        self._wrapped_width = available_width
+        return self._wrapped
+
+
+def paragraph(markup: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of checked, escaped markup (see `text.Text`)."""
+    made = _SharedParagraph(markup, style, frags=_parsed(markup, style))
+    made._markup = markup
+    return made
+
+
+class CheckItem(_SharedParagraph):
+    """A paragraph with an empty box before it, to tick by pen."""
+
+    def draw(self) -> None:
+        super().draw()
+        # split() gives the continuation no bullet text: only the first part gets a box.
+        if self.bulletText:
+            size = self.style.fontSize * 0.8
+            baseline = self.height - self.style.fontSize * 0.93
+            self.canv.setStrokeColor(TEXT)
+            self.canv.setLineWidth(1)
+            self.canv.rect(self.style.bulletIndent, baseline - size * 0.1, size, size, fill=0)
+
+
+def check_item(markup: str, style: ParagraphStyle) -> CheckItem:
+    """A checklist item of checked, escaped markup."""
+    made = CheckItem(markup, style, bulletText=" ", frags=_parsed(markup, style))
+    made._markup = markup
+    return made
+
+
+class OutlineMark(Flowable):
+    """An invisible mark where a section starts: an entry in the PDF's outline (bookmarks)."""
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.outline_title = title
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        pass
+
+
+class SessionMarkers(Flowable):
+    """A row of numbered circles, the typical range filled: the typical number of sessions.
+
+    The numbers are `size` points, the body text's size, when the row has room.
+    """
+
+    def __init__(self, low: int, high: int, size: float, accent: colors.Color) -> None:
+        super().__init__()
+        self.low, self.high, self.size, self.accent = low, high, size, accent
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.step = min(self.size * 2.4, available_width / max(self.high, 1))
+        return self.step * self.high, self.size * 2.4
+
+    def draw(self) -> None:
+        radius = min(self.size, self.step / 2.4)
+        for number in range(1, self.high + 1):
+            x = self.step * (number - 0.5)
+            y = self.size * 1.2
+            in_range = number >= self.low
+            self.canv.setStrokeColor(self.accent)
+            self.canv.setFillColor(self.accent if in_range else colors.white)
+            self.canv.setLineWidth(1.5)
+            self.canv.circle(x, y, radius, stroke=1, fill=1)
+            self.canv.setFillColor(colors.white if in_range else self.accent)
+            self.canv.setFont(FONT_BOLD, radius)
+            self.canv.drawCentredString(x, y - radius * 0.35, str(number))

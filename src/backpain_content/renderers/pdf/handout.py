@@ -1,0 +1,63 @@
+"""The patient handout, laid out with ReportLab's platypus: the page furniture
+(`page.py`) around the story of the guide's sections (`story.py`)."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+
+from reportlab.platypus import PageTemplate
+from reportlab.platypus.doctemplate import LayoutError
+
+from ...errors import ContentError
+from ...model import Article, Clinic
+from ...options import HandoutOptions
+from ..shared import source_date
+from .fonts import FONT
+from .layout import Layout
+from .logo import read_logo
+from .page import Furniture, HandoutDoc
+from .story import story
+
+__all__ = ["Handout", "build_handout"]
+
+
+@dataclass(frozen=True)
+class Handout:
+    """A rendered handout: the PDF's bytes and how many pages it has."""
+
+    pdf: bytes
+    pages: int
+
+
+def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptions) -> Handout:
+    """Lay out and write the handout; see `render_pdf`."""
+    layout = Layout.make(article, clinic, options)
+    furniture = Furniture.make(layout, read_logo(layout.clinic))
+    frame = furniture.frame()
+    buffer = io.BytesIO()
+    doc = HandoutDoc(
+        buffer,
+        furniture,
+        int(source_date(article).timestamp()),
+        pagesize=(layout.page_width, layout.page_height),
+        leftMargin=layout.sizes.margin,
+        rightMargin=layout.sizes.margin,
+        topMargin=layout.sizes.margin,
+        bottomMargin=layout.sizes.margin,
+        title=article.title,
+        author=layout.clinic.name,
+        subject=article.summary,
+        keywords=[article.condition, article.therapy],
+        creator="backpain-content",
+        lang=article.language,
+        displayDocTitle=True,
+        initialFontName=FONT,
+        invariant=True,
+        pageTemplates=[PageTemplate(id="handout", frames=[frame])],
+    )
+    try:
+        doc.build(story(layout, frame.height), canvasmaker=doc.canvas_maker())
+    except LayoutError as exc:
+        raise ContentError(None, None, f"the handout cannot be laid out: {exc}") from None
+    return Handout(buffer.getvalue(), doc.page)

@@ -1,0 +1,56 @@
+"""What every part of a handout's layout reads: one frozen record per render."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+
+from ...labels import Labels, labels_for
+from ...model import Article, Clinic, default_clinic
+from ...options import HandoutOptions
+from .fonts import charset
+from .styles import LARGE, PAPER, STANDARD, Sizes, Styles, styles
+from .text import Text
+
+__all__ = ["Layout"]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The guide, the clinic and the page a handout is laid out for."""
+
+    article: Article
+    clinic: Clinic
+    labels: Labels
+    text: Text
+    sizes: Sizes
+    styles: Styles
+    accent: colors.Color
+    page_width: float
+    page_height: float
+    large_print: bool
+
+    @classmethod
+    def make(cls, article: Article, clinic: Clinic | None, options: HandoutOptions) -> Layout:
+        """The layout of `article` for `clinic` (the article's own by default)."""
+        clinic = clinic or default_clinic(article)
+        sizes = LARGE if options.large_print else STANDARD
+        page_width, page_height = PAPER[options.paper]
+        return cls(
+            article=article,
+            clinic=clinic,
+            labels=labels_for(article.language),
+            text=Text(charset()),
+            sizes=sizes,
+            styles=styles(sizes, clinic.accent_colour),
+            accent=colors.HexColor(clinic.accent_colour),
+            page_width=page_width,
+            page_height=page_height,
+            large_print=options.large_print,
+        )
+
+    @property
+    def width(self) -> float:
+        """Width of the text between the margins."""
+        return self.page_width - 2 * self.sizes.margin

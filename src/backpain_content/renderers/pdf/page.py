@@ -1,0 +1,202 @@
+"""What every page of a handout carries besides its text, and the document that draws it:
+the clinic's name and logo and "Page 1 of 2" above, the source line and the
+general-information note below, drawn once the page count is known.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Paragraph
+
+from ...errors import ContentError
+from ..shared import clinic_phrase, provenance_line
+from .flowables import OutlineMark, paragraph
+from .fonts import FONT_BOLD
+from .layout import Layout
+from .styles import MUTED
+
+__all__ = ["Furniture", "HandoutDoc"]
+
+
+@dataclass(frozen=True)
+class Furniture:
+    """The header and footer of every page, measured."""
+
+    layout: Layout
+    name: Paragraph
+    """The clinic, named as the article names it, in the header."""
+    footer: tuple[Paragraph, ...]
+    """The source line and the general-information note."""
+    logo: ImageReader | None
+    logo_width: float
+    logo_height: float
+    name_width: float
+    header_height: float
+    footer_height: float
+
+    @classmethod
+    def make(cls, layout: Layout, logo: ImageReader | None) -> Furniture:
+        """Measure the header and footer; an error when they leave too little room."""
+        sizes, text, labels, clinic = layout.sizes, layout.text, layout.labels, layout.clinic
+        width, page_height = layout.width, layout.page_height
+        # Each part checked on its own, so an error names the field that holds the character.
+        source = "".join(
+            text.check(part.field or "labels", part.text)
+            for part in provenance_line(layout.article, labels)
+        )
+        footer = (
+            paragraph(source, layout.styles.footer),
+            text.bold("labels.disclaimer", labels.disclaimer, layout.styles.footer),
+        )
+        footer_height = sum(p.wrap(width, page_height)[1] for p in footer) + sizes.footer * 1.6
+        text.check("clinic.name", clinic.name)
+        text.check("clinic.location", clinic.location or "")
+        name = text.bold(
+            "labels.clinic_in_location", clinic_phrase(clinic, labels), layout.styles.footer
+        )
+        logo_height = sizes.footer * 3.2 if logo else 0.0
+        logo_width = 0.0
+        if logo:
+            image_width, image_height = logo.getSize()
+            logo_width = min(logo_height * image_width / image_height, width / 3)
+        page_label_width = pdfmetrics.stringWidth(
+            labels.page_of.format(page=99, pages=99), FONT_BOLD, sizes.footer
+        )
+        name_width = width - logo_width - page_label_width - sizes.gap * (4 if logo else 2)
+        header_height = max(name.wrap(name_width, page_height)[1], logo_height)
+        header_height += sizes.footer * 1.4
+        # Very long names (up to 200 characters each are allowed) must still leave room for
+        # the text: a few lines of it on every page.
+        if page_height - 2 * sizes.margin - footer_height - header_height < 8 * sizes.leading:
+            raise ContentError(
+                None,
+                "provenance.source_title",
+                "with the clinic's name and location, too long for every page's header and footer",
+            )
+        return cls(
+            layout, name, footer, logo, logo_width, logo_height, name_width, header_height,
+            footer_height,
+        )  # fmt: skip
+
+    def frame(self) -> Frame:
+        """Where the text goes: between the header and the footer."""
+        sizes = self.layout.sizes
+        return Frame(
+            sizes.margin,
+            sizes.margin + self.footer_height,
+            self.layout.width,
+            self.layout.page_height - 2 * sizes.margin - self.footer_height - self.header_height,
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+            id="body",
+        )
+
+    def draw(self, canvas: Canvas, number: int, total: int) -> None:
+        """Draw the header and footer of page `number` of `total`."""
+        layout = self.layout
+        sizes, page_width, page_height = layout.sizes, layout.page_width, layout.page_height
+        canvas.saveState()
+        top = page_height - sizes.margin
+        x = sizes.margin
+        if self.logo:
+            canvas.drawImage(
+                self.logo,
+                x,
+                top - self.logo_height,
+                self.logo_width,
+                self.logo_height,
+                mask="auto",
+                preserveAspectRatio=True,
+            )
+            x += self.logo_width + sizes.gap * 2
+        page = layout.labels.page_of.format(page=number, pages=total)
+        canvas.setFont(FONT_BOLD, sizes.footer)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(page_width - sizes.margin, top - sizes.footer, page)
+        name_height = self.name.wrap(self.name_width, page_height)[1]
+        self.name.drawOn(canvas, x, top - max(self.logo_height, name_height) / 2 - name_height / 2)
+        rule_y = top - self.header_height + sizes.footer * 0.6
+        canvas.setStrokeColor(layout.accent)
+        canvas.setLineWidth(1)
+        canvas.line(sizes.margin, rule_y, page_width - sizes.margin, rule_y)
+
+        y = sizes.margin
+        for part in reversed(self.footer):
+            _, height = part.wrap(layout.width, page_height)
+            part.drawOn(canvas, sizes.margin, y)
+            y += height
+        canvas.line(
+            sizes.margin, y + sizes.footer * 0.5, page_width - sizes.margin, y + sizes.footer * 0.5
+        )
+        canvas.restoreState()
+
+
+class HandoutDoc(BaseDocTemplate):
+    """The handout's document: it turns outline marks into bookmarks, and its canvas draws
+    each page's furniture once the page count is known."""
+
+    def __init__(self, buffer: Any, furniture: Furniture, epoch: int, **kwargs: Any) -> None:
+        self._furniture = furniture
+        self._epoch = epoch
+        self._marks = 0
+        self._bookmarks: dict[int, list[str]] = {}
+        """The keys of the bookmarks on each page, by page number."""
+        super().__init__(buffer, **kwargs)
+
+    def afterFlowable(self, flowable: Flowable) -> None:
+        if isinstance(flowable, OutlineMark):
+            key = f"s{self._marks}"
+            self._marks += 1
+            # Not `canv.bookmarkPage(key)`: the canvas holds its pages back until the end,
+            # and a bookmark made now would point at the first page.
+            self._bookmarks.setdefault(self.page, []).append(key)
+            self.canv.addOutlineEntry(flowable.outline_title, key, level=0, closed=False)
+
+    def canvas_maker(self) -> Callable[..., Canvas]:
+        """The canvas class to build with (`build(story, canvasmaker=...)`)."""
+        return _canvas_maker(self._furniture.draw, self._epoch, self._bookmarks)
+
+
+def _canvas_maker(
+    draw_page: Callable[[Canvas, int, int], None], epoch: int, bookmarks: dict[int, list[str]]
+) -> Callable[..., Canvas]:
+    """A canvas that draws header and footer once the page count is known ("page 1 of 2").
+
+    It writes its pages only at the end, so it also makes the bookmarks then: `bookmarks`
+    maps a page number to the keys of the bookmarks on that page.
+    """
+
+    class _HandoutCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # ReportLab's invariant mode fixes the date at 2000-01-01; use ours instead.
+            stamp = self._doc._timeStamp  # type: ignore[attr-defined]
+            stamp.t = epoch
+            stamp.lt = datetime.datetime.fromtimestamp(epoch, datetime.UTC).timetuple()
+            stamp.YMDhms = tuple(stamp.lt)[:6]
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()  # type: ignore[attr-defined]
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                draw_page(self, number, total)
+                for key in bookmarks.get(number, ()):
+                    self.bookmarkPage(key)
+                super().showPage()
+            super().save()
+
+    return _HandoutCanvas

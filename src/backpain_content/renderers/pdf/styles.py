@@ -1,0 +1,124 @@
+"""The handout's type sizes, colours and paragraph styles."""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+from dataclasses import dataclass
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import inch
+
+from .fonts import FONT, FONT_BOLD
+
+__all__ = ["LARGE", "MUTED", "PAPER", "STANDARD", "TEXT", "Sizes", "Styles", "styles"]
+
+PAPER = {"letter": LETTER, "a4": A4}
+TEXT = colors.HexColor("#1a1a1a")
+MUTED = colors.HexColor("#3d3d3d")
+
+
+@dataclass(frozen=True)
+class Sizes:
+    """Type sizes and spacing of one kind of handout, in points."""
+
+    body: float
+    leading: float
+    title: float
+    heading: float
+    footer: float
+    margin: float
+    gap: float
+
+
+STANDARD = Sizes(body=12, leading=15, title=19, heading=14, footer=8.5, margin=0.5 * inch, gap=4)
+LARGE = Sizes(body=18, leading=24, title=28, heading=22, footer=12, margin=0.6 * inch, gap=9)
+
+
+@dataclass(frozen=True)
+class Styles:
+    """The paragraph styles of one handout."""
+
+    body: ParagraphStyle
+    title: ParagraphStyle
+    heading: ParagraphStyle
+    item: ParagraphStyle
+    check: ParagraphStyle
+    caption: ParagraphStyle
+    footer: ParagraphStyle
+    range: ParagraphStyle
+
+
+@functools.lru_cache(maxsize=4)
+def _text_styles(sizes: Sizes) -> Styles:
+    """The styles that do not use the accent colour: one set per size, shared by every
+    clinic, so their parsed paragraphs are shared too (see `flowables.parsed`)."""
+    body = ParagraphStyle(
+        "body",
+        fontName=FONT,
+        fontSize=sizes.body,
+        leading=sizes.leading,
+        textColor=TEXT,
+        alignment=TA_LEFT,
+        spaceAfter=sizes.gap,
+        splitLongWords=True,
+        # ReportLab's defaults (Helvetica, 10 pt) would add an unembedded font.
+        bulletFontName=FONT,
+        bulletFontSize=sizes.body,
+    )
+    return Styles(
+        body=body,
+        title=body,
+        heading=body,
+        item=ParagraphStyle("item", parent=body, leftIndent=sizes.body, spaceAfter=sizes.gap * 0.6),
+        check=ParagraphStyle(
+            "check",
+            parent=body,
+            leftIndent=sizes.body * 1.9,
+            bulletIndent=0,
+            spaceAfter=sizes.gap * 0.6,
+        ),
+        caption=ParagraphStyle("caption", parent=body, fontSize=sizes.body, spaceAfter=0),
+        range=ParagraphStyle("range", parent=body, fontName=FONT_BOLD, spaceAfter=0),
+        footer=ParagraphStyle(
+            "footer",
+            parent=body,
+            fontSize=sizes.footer,
+            leading=sizes.footer * 1.25,
+            textColor=MUTED,
+            spaceAfter=0,
+        ),
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def styles(sizes: Sizes, accent_hex: str) -> Styles:
+    """All the styles for a size and a clinic's accent colour, built once and reused."""
+    accent = colors.HexColor(accent_hex)
+    text = _text_styles(sizes)
+    return dataclasses.replace(
+        text,
+        title=ParagraphStyle(
+            "title",
+            parent=text.body,
+            fontName=FONT_BOLD,
+            fontSize=sizes.title,
+            leading=sizes.title * 1.2,
+            textColor=accent,
+            spaceAfter=sizes.gap * 1.5,
+        ),
+        heading=ParagraphStyle(
+            "heading",
+            parent=text.body,
+            fontName=FONT_BOLD,
+            fontSize=sizes.heading,
+            leading=sizes.heading * 1.25,
+            textColor=accent,
+            spaceBefore=sizes.gap * 1.3,
+            spaceAfter=sizes.gap * 0.6,
+            keepWithNext=True,
+        ),
+    )
