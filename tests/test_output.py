@@ -7,6 +7,7 @@ import os
 import subprocess
 import zipfile
 from pathlib import Path
+
 import pytest
 from pypdf import PdfReader
 
