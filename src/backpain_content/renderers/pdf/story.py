@@ -38,31 +38,30 @@ _TIGHT = TableStyle(
 )
 
 
-def _items(layout: Layout, name: SectionName) -> list[Flowable]:
-    """Each item's title in bold, then its summary."""
-    section = getattr(layout.article, name)
+@dataclass(frozen=True)
+class _Section:
+    name: SectionName
+    body: Callable[[Layout, _Section], list[Flowable]]
+    """What follows the heading (and summary)."""
+    summary_first: bool = True
+    """Whether the section's summary goes under its heading (the sessions' body has its own)."""
+    checklist: bool = False
+    """Whether its items have boxes to tick by pen."""
+
+
+def _items(layout: Layout, section: _Section) -> list[Flowable]:
+    """Each item's title in bold, then its summary; with a box before it in a checklist."""
+    items = getattr(layout.article, section.name).items
+    make, style = (
+        (check_item, layout.styles.check) if section.checklist else (paragraph, layout.styles.item)
+    )
     return [
-        paragraph(
-            layout.text.titled(f"{name}.items[{index}]", item.title, item.summary),
-            layout.styles.item,
-        )
-        for index, item in enumerate(section.items)
+        make(layout.text.titled(f"{section.name}.items[{index}]", item.title, item.summary), style)
+        for index, item in enumerate(items)
     ]
 
 
-def _checklist(layout: Layout, name: SectionName) -> list[Flowable]:
-    """Each item with a box to tick by pen."""
-    section = getattr(layout.article, name)
-    return [
-        check_item(
-            layout.text.titled(f"{name}.items[{index}]", item.title, item.summary),
-            layout.styles.check,
-        )
-        for index, item in enumerate(section.items)
-    ]
-
-
-def _sessions(layout: Layout, name: SectionName) -> list[Flowable]:
+def _sessions(layout: Layout, section: _Section) -> list[Flowable]:
     """The typical range as markers with the range in words beside them, then the summaries."""
     sessions = layout.article.sessions
     text, styles, sizes, width = layout.text, layout.styles, layout.sizes, layout.width
@@ -81,19 +80,11 @@ def _sessions(layout: Layout, name: SectionName) -> list[Flowable]:
     ]
 
 
-@dataclass(frozen=True)
-class _Section:
-    name: SectionName
-    body: Callable[[Layout, SectionName], list[Flowable]]
-    summary_first: bool = True
-    """Whether the section's summary goes under its heading (the sessions' body has its own)."""
-
-
 _SECTIONS = (
     _Section("mechanisms", _items),
     _Section("causes", _items),
     _Section("sessions", _sessions, summary_first=False),
-    _Section("lifestyle", _checklist),
+    _Section("lifestyle", _items, checklist=True),
     _Section("therapies", _items),
 )
 """The handout's sections, in reading order; the closing part follows them."""
@@ -247,7 +238,7 @@ def story(layout: Layout, frame_height: float) -> list[Flowable]:
     for section in _SECTIONS:
         part = getattr(article, section.name)
         summary = part.summary if section.summary_first else None
-        body = section.body(layout, section.name)
+        body = section.body(layout, section)
         flowables += _with_heading(layout, section.name, part.short_heading, summary, body)
     flowables.append(Spacer(1, layout.sizes.gap))
     flowables += _closing(layout, frame_height)
