@@ -1,12 +1,18 @@
-"""Articles many times the size of the bundled one, for tests and benchmarks."""
+"""Guides for tests and benchmarks: many times the size of the bundled one, and guides
+whose every text differs from anything rendered before (fresh content, as a new or
+translated guide is)."""
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import backpain_content as bc
 
 SECTIONS_WITH_ITEMS = ("mechanisms", "causes", "lifestyle", "therapies")
+# Identifiers and facts that must keep their form; every other string is text.
+_NOT_TEXT = {"id", "language", "version", "last_reviewed"}
+_COUNTER = itertools.count(1)
 
 
 def scaled(article: bc.Article, factor: int) -> bc.Article:
@@ -24,3 +30,29 @@ def scaled(article: bc.Article, factor: int) -> bc.Article:
     data["sessions"]["paragraphs"] = data["sessions"]["paragraphs"] * factor
     data["closing"]["paragraphs"] = data["closing"]["paragraphs"] * factor
     return bc.Article.model_validate(data)
+
+
+def _tag(number: int) -> str:
+    letters = ""
+    while number:
+        number, digit = divmod(number - 1, 26)
+        letters = "abcdefghijklmnopqrstuvwxyz"[digit] + letters
+    return letters
+
+
+def _freshen(value: Any, key: str = "") -> Any:
+    if isinstance(value, dict):
+        return {k: _freshen(v, k) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_freshen(v, key) for v in value]
+    if isinstance(value, str) and key not in _NOT_TEXT:
+        first, _, rest = value.partition(" ")
+        # Same words, same count (summaries keep their limit), one of them new.
+        return f"{first}{_tag(next(_COUNTER))} {rest}".rstrip()
+    return value
+
+
+def fresh(article: bc.Article) -> bc.Article:
+    """The article with every string changed so that it differs from every string of
+    every guide made before in this process: nothing a cache holds can serve it."""
+    return bc.Article.model_validate(_freshen(article.model_dump(mode="json")))
