@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from xml.etree.ElementTree import Element
 
 import html5lib
@@ -12,7 +13,8 @@ _NOT_SHOWN = {"style", "script", "head", "title"}
 
 
 def normalise(text: str) -> str:
-    return _SPACE.sub(" ", text).strip()
+    """Whitespace collapsed, and composed (NFC), as the model holds every text."""
+    return unicodedata.normalize("NFC", _SPACE.sub(" ", text).strip())
 
 
 def parse(html: str) -> Element:

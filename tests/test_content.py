@@ -223,7 +223,9 @@ def _clinic(tmp_path: Path, text: str) -> Path:
 
 
 def test_clinic_file_loads_and_resolves_logo_beside_it(tmp_path: Path) -> None:
-    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), (29, 92, 135)).save(tmp_path / "logo.png")
     path = _clinic(
         tmp_path,
         'name = "Example Physio"\nlocation = "Springfield"\nphone = "+1 555 010 0000"\n'
@@ -231,7 +233,8 @@ def test_clinic_file_loads_and_resolves_logo_beside_it(tmp_path: Path) -> None:
         'booking_url = "https://example.org/book"\nlogo = "logo.png"\naccent_colour = "#8a1c1c"\n',
     )
     clinic = bc.load_clinic(path)
-    assert clinic.logo == tmp_path / "logo.png"
+    assert clinic.logo == (tmp_path / "logo.png").resolve()
+    assert clinic.logo.is_absolute()
     assert clinic.link == "https://example.org/book"
 
 
@@ -247,7 +250,11 @@ def test_clinic_file_loads_and_resolves_logo_beside_it(tmp_path: Path) -> None:
         ('phone = "call us"', "phone", "phone number"),
         ('accent_colour = "#ffff00"', "accent_colour", "contrast of 1.07:1"),
         ('accent_colour = "red"', "accent_colour", "#rrggbb"),
-        ('logo = "nowhere.png"', "logo", "no such image file"),
+        (
+            'logo = "nowhere.png"',
+            "logo",
+            "must be a readable PNG or JPEG image inside the clinic file's folder",
+        ),
     ],
 )
 def test_bad_clinic_fields_are_refused(tmp_path: Path, line: str, field: str, problem: str) -> None:

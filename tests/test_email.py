@@ -244,7 +244,7 @@ def test_refused_login_names_server_and_reply_not_password(
         host="127.0.0.1", port=port, user="clinic", password=PASSWORD + "x", ca_file=ca_file
     )
     text = _refusal(_message(article, clinic, epub), settings)
-    assert "refused the login for clinic: 535" in text
+    assert "refused the login for clinic (reply code 535;" in text
     assert PASSWORD + "x" not in text
     assert inbox.messages == []
 
@@ -295,7 +295,7 @@ def test_server_that_never_answers_times_out(
         silent.listen(1)
         port = silent.getsockname()[1]
         settings = bc.SmtpSettings(host="127.0.0.1", port=port, security="none", timeout=0.5)
-        assert "did not answer within 0.5 seconds" in _refusal(
+        assert "did not finish within 0.5 seconds" in _refusal(
             _message(article, clinic, epub), settings
         )
 
@@ -438,7 +438,8 @@ def test_cli_sends_with_the_password_from_the_environment(
         env=env,
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == f"sent to patient@example.org through 127.0.0.1:{port}"
+    # The patient's address is not repeated: the command's output may go to a log.
+    assert result.stdout.strip() == f"sent through 127.0.0.1:{port}"
     assert len(inbox.messages) == 1
 
 
@@ -457,7 +458,7 @@ def test_cli_refused_login_is_one_line_without_the_password(
     assert result.returncode == 2
     [line] = result.stderr.splitlines()
     assert line.startswith(
-        f"backpain-content: error: 127.0.0.1:{port}: refused the login for clinic: 535"
+        f"backpain-content: error: 127.0.0.1:{port}: refused the login for clinic (reply code 535;"
     )
     assert PASSWORD not in result.stderr
     assert "Traceback" not in result.stderr

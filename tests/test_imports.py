@@ -25,7 +25,7 @@ def test_importing_the_package_loads_no_heavy_library() -> None:
 
 
 def test_jinja_loads_with_the_first_template() -> None:
-    # A cold export forks before rendering; the handouts' process never needs Jinja.
+    # A handout never needs Jinja: it loads with the first template, not with the package.
     assert _loaded_after("import backpain_content", ("jinja2",)) == []
     code = "import backpain_content as bc\nbc.render_html(bc.load_article())"
     assert _loaded_after(code, ("jinja2",)) == ["jinja2"]

@@ -8,6 +8,8 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+from typing import Any
+
 import pytest
 from pypdf import PdfReader
 
@@ -65,6 +67,14 @@ def _clinic(folder: Path, logo: bytes | None) -> Path:
     return _write(folder / "clinic.toml", text)
 
 
+def _png() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 10), (29, 92, 135)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
 def _huge(folder: Path) -> Path:
     path = folder / "huge.toml"
     with path.open("wb") as handle:
@@ -118,17 +128,17 @@ BAD_INPUT = [
     (
         "logo missing",
         lambda d: ["--clinic", str(_write(d / "c.toml", 'name = "X"\nlogo = "gone.png"\n'))],
-        "c.toml: logo: no such image file",
+        "c.toml: logo: must be a readable PNG or JPEG image inside the clinic file's folder",
     ),
     (
         "logo not an image",
         lambda d: ["--clinic", str(_clinic(d, b"GIF89a not what it says"))],
-        "logo.png: logo: is not a PNG or JPEG image",
+        "clinic.toml: logo: must be a readable PNG or JPEG image inside the clinic file's folder",
     ),
     (
         "logo damaged",
         lambda d: ["--clinic", str(_clinic(d, b"\x89PNG\r\n\x1a\n" + b"\0" * 40))],
-        "logo.png: logo: is a damaged or unsupported image",
+        "clinic.toml: logo: must be a readable PNG or JPEG image inside the clinic file's folder",
     ),
     (
         "clinic the handout cannot print",
@@ -187,20 +197,22 @@ def test_unreadable_logo_is_named(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Root reads any file whatever its mode, so the refusal is simulated at the read.
-    clinic = _clinic(tmp_path, b"\x89PNG\r\n\x1a\n")
+    clinic = _clinic(tmp_path, _png())
     logo = (tmp_path / "logo.png").resolve()
-    real = Path.read_bytes
+    real = Path.open
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: Any, **kwargs: Any) -> Any:
         if self.resolve() == logo:
             raise PermissionError(13, "Permission denied", str(self))
-        return real(self)
+        return real(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     before = _snapshot(previous)
     assert cli.main(["export", "--clinic", str(clinic), "--out", str(previous)]) == 2
     [line] = capsys.readouterr().err.splitlines()
-    assert line.endswith("logo.png: logo: cannot be read (Permission denied)")
+    assert line.endswith(
+        "clinic.toml: logo: must be a readable PNG or JPEG image inside the clinic file's folder"
+    )
     assert _snapshot(previous) == before
 
 

@@ -643,10 +643,11 @@ def test_unreadable_logo_is_a_content_error(article: bc.Article, tmp_path: Path,
     clinic = bc.Clinic(name="Example Physio", logo=logo)
     with pytest.raises(bc.ContentError) as caught:
         bc.render_pdf(article, clinic=clinic)
-    assert caught.value.field == "logo"
-    assert caught.value.source == str(logo)
-    assert str(logo) in str(caught.value)
-    assert "logo" in str(caught.value).replace(str(logo), "")
+    # One message for every unusable logo, which does not say which paths exist.
+    assert (
+        str(caught.value)
+        == "clinic.logo: must be a readable PNG or JPEG image inside the clinic file's folder"
+    )
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,16 @@ start method), never forks of the caller, so a host that runs threads stays safe
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import re
+import signal
+import threading
+import time
+import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,9 +61,16 @@ def clinic_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
     return files
 
 
-def _folder_name(path: Path) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-")
-    return slug or "clinic"
+def folder_name(path: Path) -> str:
+    """The sub-folder a clinic file's export goes to: its name in lowercase letters, digits
+    and hyphens, with a short hash of the whole name when letters had to be left out, so
+    that `東京.toml` and `大阪.toml` (or `Zoë.toml` and `Zoe.toml`) stay apart."""
+    stem = unicodedata.normalize("NFC", path.stem)
+    slug = re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")
+    if re.fullmatch(r"[A-Za-z0-9 _.-]+", stem) and slug:
+        return slug
+    digest = hashlib.sha256(stem.encode("utf-8")).hexdigest()[:8]
+    return f"{slug or 'clinic'}-{digest}"
 
 
 def _export_one(
@@ -94,7 +106,7 @@ def export_clinics(
     tasks: list[tuple[Path, Path]] = []
     seen: dict[str, Path] = {}
     for source in clinics:
-        name = _folder_name(source)
+        name = folder_name(source)
         if name in seen:
             raise ContentError(source, None, f"would share the folder {name!r} with {seen[name]}")
         seen[name] = source
@@ -110,13 +122,50 @@ def export_clinics(
     if workers == 1:
         for source, folder in tasks:
             finished(_export_one(article, source, folder, formats, paper))
-    else:
-        context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = [
-                pool.submit(_export_one, article, source, folder, formats, paper)
-                for source, folder in tasks
-            ]
-            for future in as_completed(futures):
-                finished(future.result())
+        return [results[source] for source, _ in tasks]
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_started,
+        initargs=(os.getpid(),),
+    )
+    futures: list[Future[ClinicResult]] = []
+    try:
+        futures = [
+            pool.submit(_export_one, article, source, folder, formats, paper)
+            for source, folder in tasks
+        ]
+        for future in as_completed(futures):
+            finished(future.result())
+    except BaseException:
+        # Interrupted (Ctrl-C, a signal the command turned into an exception) or failed:
+        # what has not started is dropped, what is running finishes (each clinic is
+        # written all at once or not at all), and no worker is left behind.
+        pool.shutdown(wait=True, cancel_futures=True)
+        for future in futures:  # those that finished meanwhile were written: say so
+            if future.done() and not future.cancelled() and future.exception() is None:
+                result = future.result()
+                if result.source not in results:
+                    finished(result)
+        raise
+    pool.shutdown(wait=True)
     return [results[source] for source, _ in tasks]
+
+
+def _worker_started(parent: int) -> None:
+    """In each worker: leave interruptions to the command, and end with it.
+
+    Ctrl-C reaches every process of the terminal's group, and a supervisor may stop the
+    command alone: the command decides what to finish and stops the workers. Should the
+    command die without doing so, its workers notice and end.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.25)
+    os._exit(1)

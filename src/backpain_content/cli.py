@@ -5,10 +5,11 @@ from __future__ import annotations
 import argparse
 import gc
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from pydantic import ValidationError
 
@@ -21,10 +22,13 @@ from .content import (
     load_clinic,
     validation_message,
 )
-from .errors import ContentError, one_line
+from .errors import ContentError, one_line, printable
 from .formats import FORMATS, Format, choose, format_names
 from .model import default_clinic
 from .options import PAPERS
+
+if TYPE_CHECKING:
+    from .batch import ClinicResult
 
 __all__ = ["main"]
 
@@ -139,7 +143,17 @@ def _parser() -> argparse.ArgumentParser:
         help=f"read the password from FILE (else ${PASSWORD_ENV})",
     )
     mail.add_argument(
-        "--smtp-timeout", type=float, default=30.0, metavar="SECONDS", help="default: 30"
+        "--smtp-timeout",
+        type=float,
+        default=30.0,
+        metavar="SECONDS",
+        help="the most the whole exchange with the server may take (default: 30)",
+    )
+    mail.add_argument(
+        "--allow-plaintext-auth",
+        action="store_true",
+        help="log in even with --smtp-security none (only for a relay on this machine: "
+        "the password would cross the network unencrypted)",
     )
     mail.add_argument("article", nargs="?", metavar="ARTICLE_FILE", help="a guide's TOML file")
 
@@ -166,7 +180,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "validate":
         article = load_article(args.file)
         version = article.provenance.version
-        print(f"{args.file}: valid ({article.id}, {article.language}, version {version})")
+        print(
+            f"{printable(args.file)}: valid ({article.id}, {article.language}, version {version})"
+        )
         return 0
     if args.command == "email":
         return _email(args)
@@ -186,10 +202,10 @@ def _export(args: argparse.Namespace) -> int:
         raise (in_clinic_file(exc, args.clinic) if args.clinic else exc) from None
     files = [(output_name(article, fmt), out.data) for fmt, out in rendered]
     for path, (_, out) in zip(write_files(args.out, files), rendered, strict=True):
-        print(path)
+        print(printable(str(path)))
         if out.too_long:
             print(
-                f"{PROG}: warning: {path} has {out.pages} pages, more than the "
+                f"{PROG}: warning: {printable(str(path))} has {out.pages} pages, more than the "
                 f"{out.page_limit} a handout should have; shorten the summaries and headings",
                 file=sys.stderr,
             )
@@ -197,7 +213,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _export_group(args: argparse.Namespace) -> int:
-    from .batch import ClinicResult, clinic_files, export_clinics
+    from .batch import clinic_files, export_clinics
 
     if args.clinic:
         raise ContentError(None, "clinics", "give --clinic or --clinics, not both")
@@ -205,30 +221,52 @@ def _export_group(args: argparse.Namespace) -> int:
     files = clinic_files(args.clinics)
     formats = [fmt.name for fmt in _chosen_formats(args)]
     bar = _Progress(sys.stderr)
+    done: dict[Path, ClinicResult] = {}
 
-    def progress(result: ClinicResult, done: int, total: int) -> None:
-        bar.update(done, total, f"{result.source.name}: {'failed' if result.error else 'done'}")
+    def progress(result: ClinicResult, count: int, total: int) -> None:
+        done[result.source] = result
+        status = "failed" if result.error else "done"
+        bar.update(count, total, f"{printable(result.source.name)}: {status}")
 
-    results = export_clinics(
-        article,
-        files,
-        args.out,
-        formats=formats,
-        paper=args.paper,
-        workers=args.jobs,
-        progress=progress,
-    )
+    try:
+        results = export_clinics(
+            article,
+            files,
+            args.out,
+            formats=formats,
+            paper=args.paper,
+            workers=args.jobs,
+            progress=progress,
+        )
+    except (KeyboardInterrupt, _Stopped):
+        bar.close()
+        exported = sum(1 for r in done.values() if not r.error)
+        print(
+            f"interrupted: exported {exported} of {len(files)} clinics into {printable(args.out)}"
+        )
+        _report_failures(list(done.values()))
+        missing = [printable(f.name) for f in files if f not in done]
+        if missing:
+            print(f"{PROG}: not exported (interrupted): {', '.join(missing)}", file=sys.stderr)
+        raise
     bar.close()
+    failed = _report_failures(results)
+    exported = len(results) - len(failed)
+    print(f"exported {exported} of {len(results)} clinics into {printable(args.out)}")
+    if not failed:
+        return 0
+    return EXIT_BAD_INPUT if all(r.bad_input for r in failed) else 1
+
+
+def _report_failures(results: Sequence[ClinicResult]) -> list[ClinicResult]:
     failed = [r for r in results if r.error]
-    print(f"exported {len(results) - len(failed)} of {len(results)} clinics into {args.out}")
     for result in failed:
         if result.bad_input:  # the message names the file already
             print(f"{PROG}: error: {result.error}", file=sys.stderr)
         else:
-            print(f"{PROG}: internal error: {result.source}: {result.error}", file=sys.stderr)
-    if not failed:
-        return 0
-    return EXIT_BAD_INPUT if all(r.bad_input for r in failed) else 1
+            source = printable(str(result.source))
+            print(f"{PROG}: internal error: {source}: {result.error}", file=sys.stderr)
+    return failed
 
 
 class _Progress:
@@ -290,7 +328,7 @@ def _email(args: argparse.Namespace) -> int:
         article, to=args.to, sender=sender, clinic=clinic, patient_name=args.name
     )
     if args.eml:
-        print(write_atomic(args.eml, message.as_bytes()))
+        print(printable(str(write_atomic(args.eml, message.as_bytes()))))
         return 0
     port = args.smtp_port or (465 if args.smtp_security == "tls" else 587)
     try:
@@ -301,17 +339,35 @@ def _email(args: argparse.Namespace) -> int:
             user=args.smtp_user,
             password=_password(args),
             timeout=args.smtp_timeout,
+            allow_plaintext_auth=args.allow_plaintext_auth,
         )
     except ValidationError as exc:
         field, problem = validation_message(exc)
         raise ContentError(None, f"smtp-{field}", problem) from None
     send_email(message, settings)
-    print(f"sent to {args.to} through {settings.server}")
+    # Not the patient's address: output may end up in a log.
+    print(f"sent through {printable(settings.server)}")
     return 0
+
+
+class _Stopped(BaseException):
+    """A request to stop (SIGTERM, SIGHUP), raised where the command is, so that what it
+    has begun ends as after Ctrl-C: temporary files removed, workers stopped, a summary."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
 
 
 def run() -> NoReturn:
     """The `backpain-content` command: `main()`, then exit with its status."""
+    # The command's own process: it, not the library, decides what a signal does.
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _stop)
     status = main()
     # Tearing the interpreter down collects garbage several times over everything
     # ReportLab, pydantic and the caches made: 0.1-0.2 s, measured here. The process is
@@ -329,7 +385,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        return 130
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 128 + signal.SIGINT
+    except _Stopped as stopped:
+        print(f"{PROG}: stopped by signal {stopped.signum}", file=sys.stderr)
+        return 128 + stopped.signum
     except Exception as exc:
         # A bug, not bad input: still one line, with the way to see the whole story.
         if os.environ.get("BACKPAIN_DEBUG"):

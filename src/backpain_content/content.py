@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from .errors import ContentError
+from .logo import find_logo, prepared
 from .model import Article, Clinic
 
 # The package is installed as plain files (the templates and fonts are read by path too).
@@ -98,6 +99,9 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ContentError(path, None, f"is not valid TOML: {exc}") from None
+    except RecursionError:
+        # Arrays or tables nested thousands deep: no guide or clinic file is like that.
+        raise ContentError(path, None, "nests arrays or tables too deeply") from None
 
 
 def _validate(model: type[_Model], data: Mapping[str, Any], source: str | Path) -> _Model:
@@ -136,22 +140,24 @@ def load_article(path: str | os.PathLike[str] | None = None) -> Article:
     return _validate(Article, _read_toml(file), file)
 
 
-def load_clinic(path: str | os.PathLike[str]) -> Clinic:
+def load_clinic(
+    path: str | os.PathLike[str], *, logo_root: str | os.PathLike[str] | None = None
+) -> Clinic:
     """The clinic described by the TOML file at `path`.
 
-    A relative `logo` path is taken from the clinic file's folder.
+    A relative `logo` path is taken from the clinic file's folder, and whatever the path
+    says, the logo must lie inside that folder (or inside `logo_root`, when the caller
+    allows another folder). The clinic's `logo` is the logo's absolute path, and the
+    image has been read and checked.
     """
     file = Path(path)
-    data = _read_toml(file)
-    logo = data.get("logo")
-    if isinstance(logo, str) and logo:
-        logo_path = Path(logo)
-        if not logo_path.is_absolute():
-            logo_path = file.parent / logo_path
-        if not logo_path.is_file():
-            raise ContentError(file, "logo", f"no such image file: {logo_path}")
-        data = {**data, "logo": logo_path}
-    return _validate(Clinic, data, file)
+    clinic = _validate(Clinic, _read_toml(file), file)
+    if clinic.logo is None:
+        return clinic
+    root = None if logo_root is None else Path(logo_root)
+    found = find_logo(str(clinic.logo), file, root)
+    prepared(found, "logo", file)
+    return clinic.model_copy(update={"logo": found})
 
 
 def in_clinic_file(error: ContentError, path: str | os.PathLike[str]) -> ContentError:

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["ContentError", "one_line"]
+__all__ = ["ContentError", "one_line", "printable"]
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal would act on, rather than show, written as
+    an escape (`\\x1b`, `\\u202e`): control characters, bidi controls and the like."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text
+    )
 
 
 def one_line(text: str) -> str:
-    """`text` on one line: every run of whitespace (newlines too) becomes one space.
+    """`text` as one printable line: every run of whitespace (newlines too) becomes one
+    space, and what is left that a terminal would act on is escaped (see `printable`).
 
-    A file name, a server's reply or a value with a newline must not split a report
-    or forge a second line of it.
+    A file name, a server's reply or a value with a newline must not split a report,
+    forge a second line of it, or retitle and clear the terminal it is printed on.
     """
-    return " ".join(text.split())
+    return printable(" ".join(text.split()))
 
 
 class ContentError(ValueError):

@@ -43,6 +43,9 @@ _ALLOWED_CONTROLS = frozenset("\n\t")
 
 
 def _check_text(value: str) -> str:
+    # One form for every accented letter: text saved decomposed (as macOS editors save
+    # it, `e` + U+0301) prints, sorts and compares as the composed form does.
+    value = unicodedata.normalize("NFC", value)
     for char in value:
         if char in _BIDI_CONTROLS:
             raise ValueError(f"contains the bidi control character U+{ord(char):04X}")

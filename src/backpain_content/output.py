@@ -6,8 +6,11 @@ were (see `write_files`).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import secrets
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -35,6 +38,13 @@ def render_formats(
     return [(fmt, fmt.render(article, clinic, paper)) for fmt in formats]
 
 
+_TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)-[0-9a-f]{16}\.tmp")
+"""Our temporary files: `.NAME.PID-RANDOM.tmp`, beside the file NAME they will become."""
+_STALE_AFTER = 24 * 60 * 60
+"""Seconds after which a temporary file is stale whoever made it (a process id may be
+reused, or belong to another machine sharing the folder)."""
+
+
 def _temporary(path: Path) -> tuple[Path, int]:
     """A new temporary file beside `path`, open for writing, with ordinary permissions.
 
@@ -43,11 +53,41 @@ def _temporary(path: Path) -> tuple[Path, int]:
     """
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     while True:
-        candidate = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+        name = f".{path.name}.{os.getpid()}-{secrets.token_hex(8)}.tmp"
+        candidate = path.with_name(name)
         try:
             return candidate, os.open(candidate, flags, 0o666)
         except FileExistsError:  # pragma: no cover - 64 random bits
             continue
+
+
+def _remove_stale(folder: Path, names: set[str]) -> None:
+    """Remove temporary files of ours for `names` that a killed export left behind: their
+    process is gone, or they are a day old."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    now = time.time()
+    for entry in entries:
+        match = _TEMPORARY.fullmatch(entry.name)
+        if match is None or match["name"] not in names:
+            continue
+        with contextlib.suppress(OSError):
+            if not _running(int(match["pid"])) or now - entry.stat().st_mtime > _STALE_AFTER:
+                Path(entry.path).unlink()
+
+
+def _running(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, OSError):
+        return True  # another user's, or not ours to judge
+    return True
 
 
 def write_files(folder: str | os.PathLike[str], files: Sequence[tuple[str, bytes]]) -> list[Path]:
@@ -65,6 +105,7 @@ def write_files(folder: str | os.PathLike[str], files: Sequence[tuple[str, bytes
             target.mkdir(parents=True, exist_ok=True)
             if not target.is_dir():
                 raise NotADirectoryError(str(target))
+            _remove_stale(target, {name for name, _ in files})
             for name, data in files:
                 at = target / name
                 temporary, handle = _temporary(at)

@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-from email.headerregistry import Address
+from email.header import Header
 from email.message import EmailMessage
 from email.policy import SMTP
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, formataddr, make_msgid
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -25,24 +25,65 @@ __all__ = ["build_guide_email"]
 _ADDRESS: TypeAdapter[str] = TypeAdapter(Email)
 _NAME: TypeAdapter[str] = TypeAdapter(Line)
 
+# Headers this module writes are folded by it (`_text_header`, `_mailbox`) and written as
+# they are: Python's own folding can move a whole value onto a continuation line, which
+# its parser then reads back with a leading space.
+_POLICY = SMTP.clone(refold_source="none")
+_MAX_LINE = 998
+"""The longest header line RFC 5322 allows."""
 
-def _address(value: str, field: str) -> Address:
+
+def _address(value: str, field: str) -> str:
+    # The address itself is never quoted in the message: it may be a patient's.
     try:
-        checked = _ADDRESS.validate_python(value)
+        return _ADDRESS.validate_python(value)
     except ValidationError:
-        raise ContentError(None, field, f"{value!r} is not an email address") from None
-    username, domain = checked.rsplit("@", 1)
-    return Address(username=username, domain=domain)
+        raise ContentError(
+            None, field, "is not an email address such as name@example.org"
+        ) from None
 
 
 def _name(value: str | None, field: str) -> str | None:
+    """A display name, checked as a single line, its spaces collapsed, or None."""
     if value is None:
         return None
     try:
-        return _NAME.validate_python(value)
+        return " ".join(_NAME.validate_python(value).split())
     except ValidationError as exc:
         problem = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
         raise ContentError(None, field, problem) from None
+
+
+def _plain(text: str) -> bool:
+    """Whether text can go into a header as it is: ASCII, and nothing a reader would
+    decode as an RFC 2047 encoded-word (`=?utf-8?q?...?=`), which could carry a line
+    break and a header of its own, or another address."""
+    return text.isascii() and "=?" not in text
+
+
+def _text_header(name: str, value: str) -> str:
+    """An unstructured header's value (Subject), folded: plain text as it is, anything
+    else as UTF-8 encoded-words, whose decoded text is never read as structure."""
+    charset = "us-ascii" if _plain(value) else "utf-8"
+    return Header(value, charset, maxlinelen=78, header_name=name).encode(linesep="\r\n")
+
+
+def _mailbox(name: str, display: str | None, address: str, field: str) -> str:
+    """An address header's value: `Display Name <address>`.
+
+    A display name that is not plain goes in one UTF-8 encoded-word: Python's parser
+    (and others) would put a space between two of them in a name.
+    """
+    if not display:
+        return address
+    if _plain(display):
+        value = formataddr((display, address))
+    else:
+        word = Header(display, "utf-8").encode(maxlinelen=0)
+        value = f"{word} <{address}>"
+    if len(name) + 2 + len(value) > _MAX_LINE:
+        raise ContentError(None, field, "is too long to put in an email header")
+    return value
 
 
 def build_guide_email(
@@ -63,6 +104,7 @@ def build_guide_email(
     name = _name(patient_name, "name")
     recipient = _address(to, "to")
     from_address = _address(sender, "from")
+    sender_domain = from_address.rsplit("@", 1)[1]
     labels = labels_for(article.language)
     phrase = clinic_phrase(clinic, labels)
     if epub is None:
@@ -85,24 +127,22 @@ def build_guide_email(
         "intro": labels.email_intro.format(title=article.title, clinic=phrase),
     }
     env = environment()
-    message = EmailMessage(policy=SMTP)
-    message["Subject"] = subject
-    message["From"] = Address(
-        display_name=clinic.name, username=from_address.username, domain=from_address.domain
+    message = EmailMessage(policy=_POLICY)
+    message.set_raw("Subject", _text_header("Subject", subject))
+    message.set_raw(
+        "From", _mailbox("From", " ".join(clinic.name.split()), from_address, "clinic.name")
     )
-    message["To"] = Address(
-        display_name=name or "", username=recipient.username, domain=recipient.domain
-    )
+    message.set_raw("To", _mailbox("To", name, recipient, "name"))
     # Date and Message-ID come from SOURCE_DATE_EPOCH when it is set, so a saved .eml
     # can be reproduced byte for byte; otherwise a real message gets real ones.
     reproducible = bool(os.environ.get("SOURCE_DATE_EPOCH", "").strip())
     when = source_date(article) if reproducible else datetime.datetime.now(datetime.UTC)
     message["Date"] = format_datetime(when)
     if reproducible:
-        digest = hashlib.sha256(epub + str(recipient).encode("utf-8")).hexdigest()[:32]
-        message["Message-ID"] = f"<{digest}@{from_address.domain}>"
+        digest = hashlib.sha256(epub + recipient.encode("utf-8")).hexdigest()[:32]
+        message["Message-ID"] = f"<{digest}@{sender_domain}>"
     else:
-        message["Message-ID"] = make_msgid(domain=from_address.domain)
+        message["Message-ID"] = make_msgid(domain=sender_domain)
     message["MIME-Version"] = "1.0"
     text = env.get_template("email/body.txt.jinja").render(**context)
     html = env.get_template("email/body.html.jinja").render(**context)
