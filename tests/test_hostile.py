@@ -11,9 +11,9 @@ import copy
 import io
 import json
 import re
-import unicodedata
 import subprocess
 import sys
+import unicodedata
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path

@@ -7,7 +7,6 @@ import os
 import subprocess
 import zipfile
 from pathlib import Path
-
 from typing import Any
 
 import pytest
