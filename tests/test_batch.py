@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pty
+import re
 import subprocess
 from pathlib import Path
 
@@ -68,14 +69,20 @@ def test_each_clinic_gets_its_own_branded_folder(tmp_path: Path) -> None:
             "name: has characters the handout font cannot print: "
             "U+039A U+03AE U+03B9 U+03BA U+03BB U+03BD",
         ),
+        # A logo problem names the clinic file first, never only the logo.
+        (
+            'name = "Clinic 002"\nlogo = "logo.png"\n',
+            "logo: must be a readable PNG or JPEG image inside the clinic file's folder",
+        ),
     ],
-    ids=["does not load", "cannot be printed"],
+    ids=["does not load", "cannot be printed", "damaged logo"],
 )
 def test_one_bad_clinic_is_reported_by_its_file_and_the_others_finish(
     tmp_path: Path, broken: str, problem: str
 ) -> None:
     group = _group(tmp_path / "group", 6)
     (group / "clinic-002.toml").write_text(broken, encoding="utf-8")
+    (group / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
     result = _run(
         "--format", "pdf", "--clinics", str(group), "--out", str(tmp_path / "out"), cwd=tmp_path
     )
@@ -108,6 +115,28 @@ def test_files_and_folders_mix_and_clashing_names_are_refused(tmp_path: Path) ->
     missing = _run("--clinics", str(tmp_path / "nowhere"), cwd=tmp_path)
     assert missing.returncode == 2
     assert "nowhere: no such file or folder" in missing.stderr
+
+
+def test_clinic_files_with_non_latin_names_get_folders_of_their_own(tmp_path: Path) -> None:
+    group = tmp_path / "group"
+    group.mkdir()
+    for stem in ("東京", "大阪", "Zoë", "Zoe", "north"):
+        (group / f"{stem}.toml").write_text(f'name = "{stem} Physio"\n', encoding="utf-8")
+    result = _run(
+        "--format", "html", "--clinics", str(group), "--out", str(tmp_path / "out"), cwd=tmp_path
+    )
+    assert result.returncode == 0, result.stderr
+    folders = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(folders) == 5
+    assert "north" in folders  # a plain name keeps its plain folder
+    assert "zoe" in folders
+    assert sum(name.startswith("clinic-") for name in folders) == 2  # 東京 and 大阪, apart
+    assert all(re.fullmatch(r"[a-z0-9-]+", name) for name in folders)
+    for stem in ("東京", "大阪"):
+        from backpain_content.batch import folder_name
+
+        html = next((tmp_path / "out" / folder_name(group / f"{stem}.toml")).iterdir()).read_text()
+        assert f"{stem} Physio" in html
 
 
 def test_progress_bar_on_a_terminal(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -177,3 +178,39 @@ def test_export_handout_options(
     assert written.read_bytes() == expected
     suffix = ".large-print.pdf" if options.get("large_print") else ".pdf"
     assert written.name == "dry-needling-back-pain.en-CA" + suffix
+
+
+def test_validate_a_file_nested_too_deeply_is_one_line(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.toml"
+    deep.write_text("lede = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    result = run_cli("validate", str(deep))
+    assert result.returncode == 2
+    assert result.stderr == f"backpain-content: error: {deep}: nests arrays or tables too deeply\n"
+
+
+def test_text_saved_decomposed_prints_as_the_composed_form(tmp_path: Path) -> None:
+    """NFD, as macOS editors save it: `e` + U+0301. The handout's font has `é`, not the
+    combining accent alone; text is composed (NFC) on load, so every format agrees."""
+    bundled = Path(bc.__file__).parent / "articles" / "dry-needling-back-pain.en-CA.toml"
+    text = bundled.read_text(encoding="utf-8").replace(
+        'title = "Regain', 'title = "Re\u0301sume\u0301: Regain', 1
+    )
+    guide = tmp_path / "guide.toml"
+    guide.write_text(text, encoding="utf-8")
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text('name = "Cafe\u0301 Physio"\n', encoding="utf-8")
+    out = tmp_path / "out"
+    result = run_cli("export", "--clinic", str(clinic), "--out", str(out), str(guide))
+    assert result.returncode == 0, result.stderr
+    article = bc.load_article(guide)
+    assert article.title.startswith("Résumé: Regain")
+    assert bc.load_clinic(clinic).name == "Café Physio"
+    html = (out / "dry-needling-back-pain.en-CA.html").read_text(encoding="utf-8")
+    assert "Résumé: Regain" in html
+    assert "e\u0301" not in html
+    pdf = subprocess.run(
+        ["pdftotext", str(out / "dry-needling-back-pain.en-CA.pdf"), "-"],
+        capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "Résumé: Regain" in pdf
+    assert "Café Physio" in pdf

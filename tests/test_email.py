@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import base64
 import email
 import socket
 import ssl
 import subprocess
+import threading
+import time
+import unicodedata
 from collections.abc import Iterator
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -16,6 +20,8 @@ import pytest
 import trustme
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import backpain_content as bc
 from command import run_cli
@@ -488,3 +494,214 @@ def test_cli_bad_input_is_one_line(args: list[str], expected: str, tmp_path: Pat
     [line] = result.stderr.splitlines()
     assert expected in line
     assert list(tmp_path.iterdir()) == []
+
+
+# Headers that round-trip: no name can become structure (RFC 2047 encoded-words)
+
+_ENCODED_WORD_ATTACKS = [
+    "=?utf-8?q?Pat=0D=0ABcc:_evil@evil.example?=",  # decodes to a line break and a Bcc
+    "=?utf-8?b?ZXZpbEBldmlsLmV4YW1wbGU=?=",  # decodes to another address
+    "=?utf-8?q?Pat?= <evil@evil.example>",
+    "Pat =?iso-8859-1?q?=0A?= Smith",
+    "=?utf-8?Q?a?==?utf-8?Q?b?=",
+]
+
+
+def _headers_of(message: EmailMessage) -> EmailMessage:
+    return _received(message.as_bytes())
+
+
+def _meant(text: str) -> str:
+    """A name as the message should carry it: composed, its spaces collapsed."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+@pytest.mark.parametrize("name", _ENCODED_WORD_ATTACKS)
+def test_encoded_word_names_round_trip_literally(
+    article: bc.Article, epub: bytes, name: str
+) -> None:
+    clinic = bc.Clinic(name=name, email="front@example.org")
+    parsed = _headers_of(_message(article, clinic, epub, patient_name=name))
+    assert [(a.display_name, a.addr_spec) for a in parsed["To"].addresses] == [
+        (_meant(name), "patient@example.org")
+    ]
+    assert [(a.display_name, a.addr_spec) for a in parsed["From"].addresses] == [
+        (_meant(name), "front@example.org")
+    ]
+    assert str(parsed["Subject"]) == f"Your guide from {name}: {article.title}"
+    assert parsed["Bcc"] is None
+    assert parsed["Cc"] is None
+    assert sorted(parsed.keys()) == sorted(
+        ["Subject", "From", "To", "Date", "Message-ID", "MIME-Version", "Content-Type"]
+    )
+
+
+def test_cli_eml_with_an_encoded_word_name_has_no_extra_header(tmp_path: Path) -> None:
+    """The reproduction from the issue, through the command line and a clinic file."""
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text('name = "=?utf-8?q?Clinic=0D=0ABcc:_evil2@evil.example?="\n')
+    name = "=?utf-8?q?Pat=0D=0ABcc:_evil@evil.example?="
+    eml = tmp_path / "m.eml"
+    result = run_cli(
+        "email", "--from", "front@clinic.example", "--to", "pat@example.org",
+        "--eml", str(eml), "--name", name, "--clinic", str(clinic),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    raw = eml.read_bytes()
+    assert b"\nBcc:" not in raw
+    assert b"\r\nBcc:" not in raw
+    parsed = _received(raw)
+    assert parsed["Bcc"] is None
+    assert [a.addr_spec for a in parsed["To"].addresses] == ["pat@example.org"]
+    assert [a.addr_spec for a in parsed["From"].addresses] == ["front@clinic.example"]
+    assert parsed["To"].addresses[0].display_name == name
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    name=st.text(st.characters(codec="utf-8"), min_size=1, max_size=200),
+    as_clinic=st.booleans(),
+)
+def test_any_name_round_trips_or_is_refused_in_one_line(
+    article: bc.Article, epub: bytes, name: str, as_clinic: bool
+) -> None:
+    """For any patient or clinic name: parsing the message we wrote gives back exactly the
+    recipient, the sender and the subject we meant, or the name is refused on one line."""
+    try:
+        clinic = bc.Clinic(name=name) if as_clinic else bc.default_clinic(article)
+        message = _message(article, clinic, epub, patient_name=name)
+    except bc.ContentError as error:
+        assert "\n" not in str(error)
+        return
+    except ValueError:  # the model refuses it (a control character, a line break)
+        return
+    parsed = _headers_of(message)
+    assert [(a.display_name, a.addr_spec) for a in parsed["To"].addresses] == [
+        (_meant(name), "patient@example.org")
+    ]
+    assert [(a.display_name, a.addr_spec) for a in parsed["From"].addresses] == [
+        (_meant(clinic.name), "front@example.org")
+    ]
+    assert str(parsed["Subject"]) == f"Your guide from {clinic.name}: {article.title}"
+    assert len(parsed.keys()) == 7
+
+
+# Passwords
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS:UserWarning")
+def test_login_without_tls_is_refused_unless_allowed(
+    article: bc.Article, clinic: bc.Clinic, epub: bytes
+) -> None:
+    inbox = Inbox()
+    for port in _serve(
+        inbox, authenticator=_authenticator, auth_require_tls=False, auth_required=True
+    ):
+        settings = bc.SmtpSettings(
+            host="127.0.0.1", port=port, security="none", user="clinic", password=PASSWORD
+        )
+        text = _refusal(_message(article, clinic, epub), settings)
+        assert "will not log in without TLS" in text
+        assert inbox.messages == []
+        allowed = settings.model_copy(update={"allow_plaintext_auth": True})
+        bc.send_email(_message(article, clinic, epub), allowed)
+        assert len(inbox.messages) == 1
+
+
+def test_cli_refuses_plain_text_login_and_names_the_option(tmp_path: Path) -> None:
+    with socket.socket() as listener:  # nothing may connect
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        listener.settimeout(0.2)
+        port = listener.getsockname()[1]
+        result = run_cli(
+            "email", "--from", "front@example.org", "--to", "p@example.org",
+            "--smtp-host", "127.0.0.1", "--smtp-port", str(port), "--smtp-security", "none",
+            "--smtp-user", "clinic", env={"BACKPAIN_SMTP_PASSWORD": PASSWORD},
+        )  # fmt: skip
+        assert result.returncode == 2
+        [line] = result.stderr.splitlines()
+        assert "will not log in without TLS" in line
+        with pytest.raises(TimeoutError):
+            listener.accept()
+
+
+class _ScriptedServer:
+    """A misbehaving SMTP server on 127.0.0.1: it answers each line from a script."""
+
+    def __init__(self, greeting: list[bytes], delay: float = 0.0, auth_reply: bytes = b"") -> None:
+        self.greeting, self.delay, self.auth_reply = greeting, delay, auth_reply
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(1)
+        self.port = self.listener.getsockname()[1]
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        self.listener.settimeout(10)
+        try:
+            connection, _ = self.listener.accept()
+        except OSError:
+            return
+        with connection:
+            try:
+                for line in self.greeting:
+                    if self.stop.wait(self.delay):
+                        return
+                    connection.sendall(line)
+                stream = connection.makefile("rb")
+                for request in stream:
+                    verb = request.split()[0].upper() if request.split() else b""
+                    if verb == b"EHLO":
+                        connection.sendall(b"250-test\r\n250 AUTH PLAIN LOGIN\r\n")
+                    elif verb == b"AUTH":
+                        connection.sendall(self.auth_reply.replace(b"{line}", request.strip()))
+                    elif verb == b"QUIT":
+                        connection.sendall(b"221 bye\r\n")
+                        return
+                    else:
+                        connection.sendall(b"250 ok\r\n")
+            except OSError:
+                return
+
+    def close(self) -> None:
+        self.stop.set()
+        self.listener.close()
+        self.thread.join(5)
+
+
+def test_a_server_echoing_the_auth_line_never_shows_the_credentials(
+    article: bc.Article, clinic: bc.Clinic, epub: bytes
+) -> None:
+    server = _ScriptedServer([b"220 test ESMTP\r\n"], auth_reply=b"535 5.7.8 {line} rejected\r\n")
+    try:
+        settings = bc.SmtpSettings(
+            host="127.0.0.1", port=server.port, security="none", user="clinic",
+            password=PASSWORD, allow_plaintext_auth=True, timeout=5,
+        )  # fmt: skip
+        text = _refusal(_message(article, clinic, epub), settings)
+    finally:
+        server.close()
+    credentials = base64.b64encode(f"\0clinic\0{PASSWORD}".encode()).decode()
+    assert "refused the login for clinic (reply code 535" in text
+    assert credentials not in text
+    assert credentials[:12] not in text
+    assert "AUTH" not in text
+
+
+def test_a_slow_greeting_cannot_outlast_the_timeout(
+    article: bc.Article, clinic: bc.Clinic, epub: bytes
+) -> None:
+    """One line of a multi-line greeting every 0.4 s: each read is quick, the whole is not."""
+    server = _ScriptedServer([b"220-still greeting\r\n"] * 100, delay=0.4)
+    try:
+        settings = bc.SmtpSettings(host="127.0.0.1", port=server.port, security="none", timeout=2)
+        start = time.monotonic()
+        text = _refusal(_message(article, clinic, epub), settings)
+        took = time.monotonic() - start
+    finally:
+        server.close()
+    assert "did not finish within 2 seconds" in text
+    assert took < 4

@@ -158,6 +158,43 @@ BAD_INPUT = [
     ),
     ("unknown format", lambda d: ["--format", "docx"], "argument --format: invalid choice: 'docx'"),
     (
+        "guide nested 5000 deep",
+        lambda d: [str(_write(d / "deep.toml", "lede = " + "[" * 5000 + "]" * 5000 + "\n"))],
+        "deep.toml: nests arrays or tables too deeply",
+    ),
+    (
+        "clinic nested 5000 deep",
+        lambda d: [
+            "--clinic",
+            str(_write(d / "c.toml", "name = " + "{a=" * 5000 + "1" + "}" * 5000)),
+        ],
+        "c.toml: nests arrays or tables too deeply",
+    ),
+    (
+        "logo outside the clinic's folder",
+        lambda d: [
+            "--clinic",
+            str(_write(d / "c.toml", 'name = "X"\nlogo = "../../../../../../etc/hostname"\n')),
+        ],
+        "c.toml: logo: must be a readable PNG or JPEG image inside the clinic file's folder",
+    ),
+    (
+        "terminal control sequence in a logo path",
+        lambda d: [
+            "--clinic",
+            str(_write(d / "c.toml", 'name = "X"\nlogo = "\\u001b]0;pwned\\u0007.png"\n')),
+        ],
+        "c.toml: logo: must be a readable PNG or JPEG image inside the clinic file's folder",
+    ),
+    (
+        "terminal control sequence in a clinic file's name",
+        lambda d: [
+            "--clinic",
+            str(_write(d / "\x1b]0;pwned\x07.toml", 'name = "X"\nnmae = "typo"\n')),
+        ],
+        "\\x1b]0;pwned\\x07.toml: nmae: is not a known field",
+    ),
+    (
         "folder not writable",
         lambda d: ["--out", str(_write(d / "a-file", "x") / "out")],
         "a-file/out: cannot write there",
@@ -183,6 +220,8 @@ def test_bad_input_is_one_line_exit_2_and_changes_nothing(
     assert result.returncode == 2, result.stderr
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
+    # Nothing a terminal would act on (escape sequences, bells) reaches it raw.
+    assert not any(char in result.stderr for char in "\x1b\x07\x9b\r"), repr(result.stderr)
     assert lines[0].startswith("backpain-content: error: ")
     assert expected in lines[0]
     assert result.stdout == ""

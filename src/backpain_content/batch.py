@@ -6,6 +6,7 @@ start method), never forks of the caller, so a host that runs threads stays safe
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import multiprocessing
 import os
@@ -14,7 +15,7 @@ import signal
 import threading
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,10 +133,12 @@ def export_clinics(
     )
     futures: list[Future[ClinicResult]] = []
     try:
-        futures = [
-            pool.submit(_export_one, article, source, folder, formats, paper)
-            for source, folder in tasks
-        ]
+        # The pool starts its workers in this thread, as the first tasks are submitted.
+        with _interrupts_held():
+            futures = [
+                pool.submit(_export_one, article, source, folder, formats, paper)
+                for source, folder in tasks
+            ]
         for future in as_completed(futures):
             finished(future.result())
     except BaseException:
@@ -153,6 +156,26 @@ def export_clinics(
     return [results[source] for source, _ in tasks]
 
 
+@contextlib.contextmanager
+def _interrupts_held() -> Iterator[None]:
+    """Hold Ctrl-C back in this thread while the workers start, and let it through after.
+
+    A new process starts with its parent thread's signal mask: the workers start with
+    Ctrl-C held back, so one pressed while they import cannot interrupt them with a
+    traceback, and they ignore it for good (`_worker_started`) before letting it
+    through. Here it arrives as soon as the workers are started. Only this thread's mask
+    changes, and only for the moment; where there are no signal masks nothing is done.
+    """
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+
+
 def _worker_started(parent: int) -> None:
     """In each worker: leave interruptions to the command, and end with it.
 
@@ -162,6 +185,8 @@ def _worker_started(parent: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     threading.Thread(target=_end_with, args=(parent,), daemon=True).start()
 
 
