@@ -8,6 +8,7 @@ import datetime
 import functools
 import os
 import re
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -125,9 +126,21 @@ def templates_dir() -> Path:
     raise FileNotFoundError(f"templates not found beside {_PACKAGE}")  # pragma: no cover
 
 
-@functools.cache
+_ENVIRONMENT_LOCK = threading.Lock()
+
+
 def environment() -> jinja2.Environment:
-    """The shared environment: autoescaping every template, failing on any undefined name."""
+    """The shared environment: autoescaping every template, failing on any undefined name.
+
+    Made once, under a lock, so threads rendering at the same time share one environment
+    and its compiled templates.
+    """
+    with _ENVIRONMENT_LOCK:
+        return _environment()
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
     # Imported on first use: a handout never needs Jinja.
     import jinja2
 

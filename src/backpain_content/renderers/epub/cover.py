@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import io
+import threading
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -58,8 +59,19 @@ def _fit(
         size -= 6
 
 
-@functools.lru_cache(maxsize=64)
+# Pillow's FreeType fonts are kept and shared (`_font`), and one font must not lay out text
+# in two threads at once.
+_DRAWING = threading.Lock()
+
+
 def draw_cover(title: str, clinic: str, accent: str) -> bytes:
+    """A PNG cover: see `_draw_cover`; one thread at a time draws."""
+    with _DRAWING:
+        return _draw_cover(title, clinic, accent)
+
+
+@functools.lru_cache(maxsize=64)
+def _draw_cover(title: str, clinic: str, accent: str) -> bytes:
     """A PNG cover: the title in white on the clinic's accent colour, the clinic's name below.
 
     Drawing and compressing it is most of an ePub's time, and the same title, clinic and

@@ -9,7 +9,7 @@ from reportlab.lib import colors
 from ...labels import Labels, labels_for
 from ...model import Article, Clinic, default_clinic
 from ...options import HandoutOptions
-from .fonts import charset
+from .fonts import CHARSET
 from .styles import LARGE, PAPER, STANDARD, Sizes, Styles, styles
 from .text import Text
 
@@ -41,7 +41,7 @@ class Layout:
             article=article,
             clinic=clinic,
             labels=labels_for(article.language),
-            text=Text(charset()),
+            text=Text(CHARSET),
             sizes=sizes,
             styles=styles(sizes, clinic.accent_colour),
             accent=colors.HexColor(clinic.accent_colour),
