@@ -11,8 +11,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
-from pydantic import ValidationError
-
 from ._version import __version__
 from .content import (
     bundled_articles,
@@ -20,7 +18,6 @@ from .content import (
     load_article,
     load_bundled,
     load_clinic,
-    validation_message,
 )
 from .errors import ContentError, one_line, printable
 from .formats import FORMATS, Format, choose, format_names
@@ -341,9 +338,8 @@ def _email(args: argparse.Namespace) -> int:
             timeout=args.smtp_timeout,
             allow_plaintext_auth=args.allow_plaintext_auth,
         )
-    except ValidationError as exc:
-        field, problem = validation_message(exc)
-        raise ContentError(None, f"smtp-{field}", problem) from None
+    except ContentError as exc:  # named by the settings' fields: name the options instead
+        raise ContentError(None, f"smtp-{exc.field}", exc.problem) from None
     send_email(message, settings)
     # Not the patient's address: output may end up in a log.
     print(f"sent through {printable(settings.server)}")

@@ -5,15 +5,13 @@ from __future__ import annotations
 import functools
 import os
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
 from .errors import ContentError
 from .logo import find_logo, prepared
-from .model import Article, Clinic
+from .model import Article, Clinic, Record, validation_message
 
 # The package is installed as plain files (the templates and fonts are read by path too).
 _ARTICLES = Path(__file__).resolve().parent / "articles"
@@ -31,46 +29,10 @@ __all__ = [
 BUNDLED_ARTICLE = "dry-needling-back-pain.en-CA"
 """Name of the bundled guide that `load_article()` returns."""
 
+_Model = TypeVar("_Model", bound=Record)
+
 MAX_FILE_BYTES = 1024 * 1024
 """A content file is a few kilobytes; a larger one is almost surely the wrong file."""
-
-_HINTS = {
-    "id": "must be lowercase letters, digits and single hyphens, such as dry-needling-back-pain",
-    "language": "must be a language tag such as en-CA",
-    "version": "must be a version number such as 1.0.0",
-    "phone": "must be a phone number: digits, spaces and + ( ) - . only",
-    "email": "must be an email address such as name@example.org",
-    "accent_colour": "must be a colour written #rrggbb",
-}
-
-_Model = TypeVar("_Model", bound=BaseModel)
-
-
-def _field_path(loc: Sequence[int | str]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-def validation_message(error: ValidationError) -> tuple[str, str]:
-    """The field path and a short description of the first problem in `error`."""
-    errors = error.errors(include_url=False, include_input=False)
-    first = errors[0]
-    loc = first["loc"]
-    kind = first["type"]
-    if kind == "missing":
-        problem = "is required but missing"
-    elif kind == "extra_forbidden":
-        problem = "is not a known field (check the spelling)"
-    elif kind == "string_pattern_mismatch" and loc and str(loc[-1]) in _HINTS:
-        problem = _HINTS[str(loc[-1])]
-    else:
-        problem = str(first["msg"]).removeprefix("Value error, ")
-    more = len(errors) - 1
-    if more:
-        problem += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return _field_path(loc) or "(top level)", problem
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -107,9 +69,8 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def _validate(model: type[_Model], data: Mapping[str, Any], source: str | Path) -> _Model:
     try:
         return model.model_validate(data)
-    except ValidationError as exc:
-        field, problem = validation_message(exc)
-        raise ContentError(source, field, problem) from None
+    except ContentError as exc:  # named by the model's class: name the file instead
+        raise ContentError(source, exc.field, exc.problem) from None
 
 
 def bundled_articles() -> tuple[str, ...]:

@@ -8,19 +8,18 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+from pydantic import Field, SecretStr
 
 from .errors import ContentError, one_line
+from .model import Record
 
 __all__ = ["SmtpSettings", "send_email"]
 
 log = logging.getLogger(__name__)
 
 
-class SmtpSettings(BaseModel):
+class SmtpSettings(Record):
     """How to reach the clinic's own mail server."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
 
     host: Annotated[str, Field(min_length=1, pattern=r"^[A-Za-z0-9.:\[\]-]+$")]
     """The server's host name or address."""

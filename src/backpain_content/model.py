@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .errors import ContentError
 
 __all__ = [
     "SECTION_NAMES",
@@ -25,12 +28,14 @@ __all__ = [
     "Mechanism",
     "MechanismsSection",
     "Provenance",
+    "Record",
     "SectionName",
     "SessionGuidance",
     "TherapiesSection",
     "Therapy",
     "contrast_with_white",
     "default_clinic",
+    "validation_message",
 ]
 
 SUMMARY_MAX_WORDS = 25
@@ -145,12 +150,89 @@ Email = Annotated[
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$"), AfterValidator(_check_contrast)]
 
 
-class _Frozen(BaseModel):
+_HINTS = {
+    "id": "must be lowercase letters, digits and single hyphens, such as dry-needling-back-pain",
+    "language": "must be a language tag such as en-CA",
+    "version": "must be a version number such as 1.0.0",
+    "phone": "must be a phone number: digits, spaces and + ( ) - . only",
+    "email": "must be an email address such as name@example.org",
+    "accent_colour": "must be a colour written #rrggbb",
+}
+
+
+def _field_path(loc: Sequence[int | str]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def validation_message(error: ValidationError) -> tuple[str, str]:
+    """The field path and a short description of the first problem in `error`.
+
+    Never the value itself: a value may be a patient's.
+    """
+    errors = error.errors(include_url=False, include_input=False)
+    first = errors[0]
+    loc = first["loc"]
+    kind = first["type"]
+    if kind == "missing":
+        problem = "is required but missing"
+    elif kind == "extra_forbidden":
+        problem = "is not a known field (check the spelling)"
+    elif kind == "string_pattern_mismatch" and loc and str(loc[-1]) in _HINTS:
+        problem = _HINTS[str(loc[-1])]
+    elif kind == "literal_error":
+        problem = f"must be {first.get('ctx', {}).get('expected', 'one of the accepted values')}"
+    else:
+        problem = str(first["msg"]).removeprefix("Value error, ")
+    more = len(errors) - 1
+    if more:
+        problem += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return _field_path(loc) or "(top level)", problem
+
+
+class Record(BaseModel):
+    """A frozen, validated record. Bad values raise `ContentError` (a `ValueError`) with
+    one line naming the record, the field and what is wrong, as a file's errors read."""
+
     # The docstrings under the fields describe them in the JSON Schema (`schema.py`).
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
 
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _content_error(type(self), exc) from None
 
-class Provenance(_Frozen):
+    # Marked as pydantic marks its own RootModel.__init__: pydantic then validates nested
+    # records and `model_validate` data itself, not through this __init__, so a nested
+    # problem is reported once, at its full path, by the outermost call.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise _content_error(cls, exc) from None
+
+    @classmethod
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any
+    ) -> Self:
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as exc:
+            raise _content_error(cls, exc) from None
+
+
+def _content_error(model: type[BaseModel], error: ValidationError) -> ContentError:
+    field, problem = validation_message(error)
+    return ContentError(model.__name__, field, problem)
+
+
+class Provenance(Record):
     """Where the guide comes from, and how current it is."""
 
     source_title: Line
@@ -165,7 +247,7 @@ class Provenance(_Frozen):
     """The day a clinician last reviewed this content."""
 
 
-class _Item(_Frozen):
+class _Item(Record):
     title: Line
     """Short heading of the item, as in the article."""
     body: Text
@@ -190,7 +272,7 @@ class Therapy(_Item):
     """A treatment that works alongside dry needling."""
 
 
-class _Section(_Frozen):
+class _Section(Record):
     heading: Line
     """The section's heading."""
     short_heading: Line
@@ -231,7 +313,7 @@ class TherapiesSection(_Section):
     """The treatments, in the article's order."""
 
 
-class SessionGuidance(_Frozen):
+class SessionGuidance(Record):
     """How many sessions are typically needed."""
 
     heading: Line
@@ -266,7 +348,7 @@ def _check_invitation(value: str) -> str:
     return value
 
 
-class ClosingSection(_Frozen):
+class ClosingSection(Record):
     """The closing call to action."""
 
     heading: Line
@@ -293,7 +375,7 @@ SECTION_NAMES: tuple[SectionName, ...] = (
 """The article's sections, in reading order."""
 
 
-class Article(_Frozen):
+class Article(Record):
     """A patient guide: the whole text of the article, in typed sections."""
 
     id: Slug
@@ -326,7 +408,7 @@ class Article(_Frozen):
     """The closing call to action, which names the clinic."""
 
 
-class Clinic(_Frozen):
+class Clinic(Record):
     """The clinic handing the guide out: its name, contact details and branding."""
 
     name: Line

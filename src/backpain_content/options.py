@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
-from .model import SectionName
+from .model import Record, SectionName
 
 __all__ = ["PAPERS", "EpubOptions", "HandoutOptions", "HtmlOptions", "Paper"]
 
@@ -19,11 +19,7 @@ Paper = Literal["letter", "a4"]
 PAPERS: tuple[Paper, ...] = ("letter", "a4")
 
 
-class _Options(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class HtmlOptions(_Options):
+class HtmlOptions(Record):
     """How to render the HTML."""
 
     sections: tuple[SectionName, ...] | None = None
@@ -46,7 +42,7 @@ class HtmlOptions(_Options):
         return value
 
 
-class HandoutOptions(_Options):
+class HandoutOptions(Record):
     """How to print the handout."""
 
     paper: Paper = "letter"
@@ -55,7 +51,7 @@ class HandoutOptions(_Options):
     """Large print: 18 pt sans-serif body text, for people with low vision."""
 
 
-class EpubOptions(_Options):
+class EpubOptions(Record):
     """How to make the ePub."""
 
     cover: bool = True
