@@ -379,3 +379,24 @@ def test_cli_without_the_extra_names_it_and_skips_epub_in_all(
     assert "skipping epub" in capsys.readouterr().err
     assert not list(tmp_path.glob("*.epub"))
     assert list(tmp_path.glob("*.pdf"))
+
+
+def test_the_clinic_logo_is_on_the_cover(article: bc.Article, tmp_path: Path) -> None:
+    from PIL import Image
+
+    logo = tmp_path / "logo.png"
+    Image.new("RGB", (600, 200), (20, 120, 60)).save(logo)
+    clinic = bc.Clinic(name="North Physio", logo=logo, accent_colour="#8a1c1c")
+    with zipfile.ZipFile(io.BytesIO(bc.render_epub(article, clinic=clinic))) as book:
+        cover = Image.open(io.BytesIO(book.read("EPUB/cover.png"))).convert("RGB")
+    with zipfile.ZipFile(
+        io.BytesIO(
+            bc.render_epub(article, clinic=bc.Clinic(name="North Physio", accent_colour="#8a1c1c"))
+        )
+    ) as book:
+        plain = Image.open(io.BytesIO(book.read("EPUB/cover.png"))).convert("RGB")
+    green = (20, 120, 60)
+    middle_of_logo = (110 + 180, 100 + 60)  # the margin, then half the logo's fitted size
+    assert cover.getpixel(middle_of_logo) == green
+    assert plain.getpixel(middle_of_logo) != green
+    assert cover.size == plain.size == (1200, 1800)

@@ -81,7 +81,10 @@ def test_chosen_sections_only_in_the_order_asked(article: bc.Article) -> None:
     options = bc.HtmlOptions(sections=("lifestyle", "causes"), heading_level=2)
     html = bc.render_html(article, options=options)
     root = parse_fragment(html)
-    assert [s.get("id") for s in root.findall(".//section")] == ["bpc-lifestyle", "bpc-causes"]
+    assert [s.get("id") for s in root.findall(".//section")] == [
+        "bpc-part-lifestyle",
+        "bpc-part-causes",
+    ]
     assert [e.tag for e in root.iter() if e.tag.startswith("h") and e.tag[1:].isdigit()] == [
         "h2",
         "h2",
@@ -206,3 +209,107 @@ def test_hostile_text_renders_literally(article: bc.Article, text: str, standalo
         data = json.loads(document.find("head/script").text or "")  # type: ignore[union-attr]
         assert data["name"] == text
         assert data["publisher"]["name"] == text
+
+
+# What a web developer expects
+
+
+def test_the_snippet_is_markup_that_templates_insert_as_it_is(article: bc.Article) -> None:
+    import jinja2
+    import markupsafe
+
+    snippet = bc.render_html(article)
+    assert isinstance(snippet, str)
+    assert isinstance(snippet, markupsafe.Markup)
+    assert snippet.__html__() == str(snippet)
+    assert markupsafe.escape(snippet) == snippet  # not escaped a second time
+    host = jinja2.Environment(autoescape=True).from_string("<main>{{ guide }}</main>")
+    assert host.render(guide=snippet) == f"<main>{snippet}</main>"  # no |safe needed
+    page = bc.render_html(article, options=bc.HtmlOptions(standalone=True))
+    assert isinstance(page, markupsafe.Markup)
+
+
+def _ids(html: str) -> list[str]:
+    return [e.get("id") for e in parse_fragment(html).iter() if e.get("id")]  # type: ignore[misc]
+
+
+def test_several_snippets_on_one_page_share_no_id(article: bc.Article) -> None:
+    whole = bc.render_html(article, options=bc.HtmlOptions(heading_level=2))
+    sidebar = bc.render_html(article, options=bc.HtmlOptions(sections=("lifestyle",)))
+    again = bc.render_html(
+        article, options=bc.HtmlOptions(sections=("lifestyle",), id_prefix="tips")
+    )
+    page = f"<main>{whole}</main><aside>{sidebar}</aside><aside>{again}</aside>"
+    ids = _ids(page)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    assert "bpc-tips-lifestyle" in ids
+    # aria-labelledby and the contents' links point into their own snippet.
+    root = parse_fragment(page)
+    for element in root.iter():
+        target = element.get("aria-labelledby") or (element.get("href") or "").removeprefix("#")
+        if target and not target.startswith(("http", "tel:", "mailto:")):
+            assert target in ids, target
+
+
+def test_show_title_and_show_footer(article: bc.Article) -> None:
+    untitled = bc.render_html(article, options=bc.HtmlOptions(show_title=False, heading_level=2))
+    root = parse_fragment(untitled)
+    assert root.find(".//h2[@class='bpc-title']") is None
+    assert root.find(".//header") is not None
+    assert not [e for e in root.iter() if e.get("class") == "bpc-title"]
+    assert article.lede[0] in visible_text(untitled, fragment=True)
+    # The host page's heading stands for the title: the sections move up a level.
+    assert {e.tag for e in root.iter() if e.tag in ("h1", "h2", "h3")} == {"h2"}
+    bare = bc.render_html(
+        article, options=bc.HtmlOptions(sections=("lifestyle",), show_footer=False)
+    )
+    assert parse_fragment(bare).find(".//footer") is None
+    assert bc.labels_for("en").disclaimer not in visible_text(bare, fragment=True)
+    with pytest.raises(bc.ContentError, match="only for chosen sections"):
+        bc.HtmlOptions(show_footer=False)
+
+
+def test_the_logo_shows_in_the_guide_with_its_alt_text(article: bc.Article, tmp_path: Path) -> None:
+    from PIL import Image
+
+    big = tmp_path / "logo.png"
+    Image.new("RGB", (1600, 400), (138, 28, 28)).save(big)
+    clinic = bc.Clinic(name="North Physio", logo=big)
+    html = bc.render_html(article, clinic=clinic)
+    [img] = parse_fragment(html).findall(".//img")
+    assert img.get("alt") == "North Physio"
+    assert img.get("class") == "bpc-logo"
+    src = img.get("src") or ""
+    assert src.startswith("data:image/png;base64,")
+    import base64
+    import io
+
+    shown = Image.open(io.BytesIO(base64.b64decode(src.split(",", 1)[1])))
+    assert shown.size == (480, 120)  # scaled for the screen, twice its displayed size
+    assert (img.get("width"), img.get("height")) == ("240", "60")
+    assert "<img" not in bc.render_html(article)
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (lambda: bc.HandoutOptions(paper="A4"), "HandoutOptions: paper: must be 'letter' or 'a4'"),
+        (lambda: bc.HtmlOptions(heading_level=7), "HtmlOptions: heading_level: "),
+        (
+            lambda: bc.HtmlOptions(sections=("faq",)),
+            "HtmlOptions: sections[0]: must be 'mechanisms'",
+        ),
+        (lambda: bc.HtmlOptions(id_prefix="Side Bar"), "HtmlOptions: id_prefix: "),
+        (lambda: bc.EpubOptions(covr=False), "EpubOptions: covr: is not a known field"),
+        (lambda: bc.Clinic(name="X", website="javascript:alert(1)"), "Clinic: website: "),
+    ],
+)
+def test_bad_values_from_python_are_one_line_content_errors(make, expected: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(bc.ContentError) as caught:
+        make()
+    message = str(caught.value)
+    assert message.startswith(expected), message
+    assert "\n" not in message
+    assert "pydantic" not in message
+    assert "errors.pydantic.dev" not in message
+    assert isinstance(caught.value, ValueError)

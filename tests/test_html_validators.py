@@ -51,6 +51,7 @@ HOST_PAGE = """<!DOCTYPE html>
 <h1>Patient guides</h1>
 {snippet}
 </main>
+{aside}
 </body>
 </html>
 """
@@ -72,15 +73,34 @@ INACCESSIBLE_HTML = """<!DOCTYPE html>
 
 
 @pytest.fixture(scope="module")
-def page_html() -> str:
-    return bc.render_html(bc.load_article(), options=bc.HtmlOptions(standalone=True))
+def page_html(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The standalone page of a clinic with a logo."""
+    from PIL import Image
+
+    logo = tmp_path_factory.mktemp("logo") / "logo.png"
+    Image.new("RGB", (400, 100), (138, 28, 28)).save(logo)
+    clinic = bc.Clinic(name="North Physio", logo=logo, booking_url="https://example.org/book")
+    options = bc.HtmlOptions(standalone=True)
+    return bc.render_html(bc.load_article(), clinic=clinic, options=options)
 
 
 @pytest.fixture(scope="module")
 def hosted_snippet_html() -> str:
-    """The snippet at heading level 2 inside a host page with its own main and h1."""
-    snippet = bc.render_html(bc.load_article(), options=bc.HtmlOptions(heading_level=2))
-    return HOST_PAGE.format(snippet=snippet)
+    """Inside a host page with its own main and h1: the whole guide at heading level 2
+    without its title, and beside it the home tips as a sidebar, without the footer."""
+    article = bc.load_article()
+    guide = bc.render_html(article, options=bc.HtmlOptions(heading_level=2, show_title=False))
+    # The page's stylesheet comes once, with the guide: a second <style> in the body
+    # would have selectors that match the first snippet, which HTML does not allow.
+    tips = bc.render_html(
+        article,
+        options=bc.HtmlOptions(
+            sections=("lifestyle",), heading_level=2, show_footer=False, include_style=False
+        ),
+    )
+    return HOST_PAGE.format(
+        snippet=guide, aside=f'<aside aria-label="Home tips">\n{tips}\n</aside>'
+    )
 
 
 # axe-core in Chromium

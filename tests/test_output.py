@@ -264,7 +264,7 @@ def test_a_renderer_failing_after_others_succeeded_changes_nothing(
 ) -> None:
     ran: list[str] = []
 
-    def broken(article: bc.Article, clinic: bc.Clinic | None, paper: bc.Paper) -> formats.Rendered:
+    def broken(article: bc.Article, clinic: bc.Clinic | None, paper: bc.Paper) -> formats.Output:
         ran.append(article.id)
         raise RuntimeError("the ePub renderer broke")
 
@@ -469,12 +469,62 @@ def test_handout_that_no_longer_fits_gets_a_warning(article: bc.Article, tmp_pat
         timeout=180,
     )
     assert result.returncode == 0, result.stderr
-    [warning] = result.stderr.splitlines()
+    warning, note = result.stderr.splitlines()
     assert warning.startswith("backpain-content: warning: ")
+    assert note.startswith("backpain-content: note: branded for Avenue Physio in Calgary Downtown")
     pages = _pages((tmp_path / "out" / "dry-needling-back-pain.en-CA.pdf").read_bytes())
     assert pages > 2
     assert f"dry-needling-back-pain.en-CA.pdf has {pages} pages, more than the 2" in warning
     bundled = run_cli(
         "export", "--format", "pdf", "--out", str(tmp_path / "ok"), cwd=tmp_path, timeout=180
     )
-    assert bundled.stderr == ""
+    assert "warning" not in bundled.stderr
+
+
+# Serving any format from a web app
+
+
+@pytest.mark.parametrize("name", ["html", "pdf", "pdf-large", "epub"])
+def test_render_gives_what_serving_a_file_needs(article: bc.Article, name: str) -> None:
+    result = bc.render(name, article, paper="a4")
+    fmt = formats.get_format(name)
+    assert result.format is fmt
+    assert result.media_type == fmt.media_type
+    assert result.filename == f"dry-needling-back-pain.en-CA{fmt.suffix}"
+    assert result.etag.startswith('"')
+    assert result.etag.endswith('"')
+    assert len(result.etag) == 66
+    again = bc.render(name, article, paper="a4")
+    assert again.data == result.data
+    assert again.etag == result.etag  # a strong ETag: same input, same bytes, same tag
+    other = bc.render(name, article, clinic=bc.Clinic(name="North Physio"), paper="a4")
+    assert other.etag != result.etag
+    if name.startswith("pdf"):
+        assert result.pages == _pages(result.data)
+        assert result.page_limit == (6 if name == "pdf-large" else 2)
+    else:
+        assert result.pages is None
+
+
+def test_render_of_an_unknown_format_names_the_known_ones(article: bc.Article) -> None:
+    with pytest.raises(bc.ContentError) as caught:
+        bc.render("docx", article)
+    assert str(caught.value) == (
+        "format: unknown format 'docx' (known formats: html, pdf, pdf-large, epub)"
+    )
+    assert [f.name for f in bc.FORMATS] == ["html", "pdf", "pdf-large", "epub"]
+
+
+def test_export_says_whose_branding_it_used(tmp_path: Path) -> None:
+    plain = run_cli("export", "--format", "html", "--out", str(tmp_path / "a"))
+    assert plain.returncode == 0
+    assert plain.stderr == (
+        "backpain-content: note: branded for Avenue Physio in Calgary Downtown, the clinic the "
+        "guide names; give --clinic FILE.toml for your own\n"
+    )
+    clinic = _write(tmp_path / "c.toml", 'name = "North Physio"\n')
+    own = run_cli(
+        "export", "--format", "html", "--clinic", str(clinic), "--out", str(tmp_path / "b")
+    )
+    assert own.returncode == 0
+    assert own.stderr == ""

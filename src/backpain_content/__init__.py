@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from ._version import __version__
 from .content import bundled_articles, load_article, load_bundled, load_clinic
 from .errors import ContentError
-from .formats import FORMATS, Format
+from .formats import FORMATS, Format, Rendered, render
 from .labels import Labels, labels_for
 from .model import (
     SECTION_NAMES,
@@ -60,6 +60,7 @@ __all__ = [
     "MechanismsSection",
     "Paper",
     "Provenance",
+    "Rendered",
     "SectionName",
     "SessionGuidance",
     "SmtpSettings",
@@ -75,6 +76,7 @@ __all__ = [
     "load_article",
     "load_bundled",
     "load_clinic",
+    "render",
     "render_epub",
     "render_html",
     "render_pdf",

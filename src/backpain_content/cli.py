@@ -21,8 +21,10 @@ from .content import (
 )
 from .errors import ContentError, one_line, printable
 from .formats import FORMATS, Format, choose, format_names
-from .model import default_clinic
+from .labels import labels_for
+from .model import Article, Clinic, default_clinic
 from .options import PAPERS
+from .renderers.shared import clinic_phrase
 
 if TYPE_CHECKING:
     from .batch import ClinicResult
@@ -189,7 +191,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .output import output_name, render_formats, write_files
+    from .output import render_formats, write_files
 
     article = load_article(args.article)
     clinic = load_clinic(args.clinic) if args.clinic else None
@@ -197,8 +199,8 @@ def _export(args: argparse.Namespace) -> int:
         rendered = render_formats(article, _chosen_formats(args), clinic=clinic, paper=args.paper)
     except ContentError as exc:
         raise (in_clinic_file(exc, args.clinic) if args.clinic else exc) from None
-    files = [(output_name(article, fmt), out.data) for fmt, out in rendered]
-    for path, (_, out) in zip(write_files(args.out, files), rendered, strict=True):
+    files = [(out.filename, out.data) for out in rendered]
+    for path, out in zip(write_files(args.out, files), rendered, strict=True):
         print(printable(str(path)))
         if out.too_long:
             print(
@@ -206,7 +208,19 @@ def _export(args: argparse.Namespace) -> int:
                 f"{out.page_limit} a handout should have; shorten the summaries and headings",
                 file=sys.stderr,
             )
+    _say_whose_branding(article, clinic)
     return 0
+
+
+def _say_whose_branding(article: Article, clinic: Clinic | None) -> None:
+    """Without --clinic, the outputs name the clinic the guide comes from: say so."""
+    if clinic is None:
+        phrase = clinic_phrase(default_clinic(article), labels_for(article.language))
+        print(
+            f"{PROG}: note: branded for {printable(phrase)}, the clinic the guide names; "
+            "give --clinic FILE.toml for your own",
+            file=sys.stderr,
+        )
 
 
 def _export_group(args: argparse.Namespace) -> int:

@@ -1,7 +1,9 @@
-"""The one registry of output formats: the command line, `export()` and web apps read it."""
+"""The one registry of output formats, and `render()`, which a web app calls to serve any
+of them: the command line and `export()` read the same registry."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -10,24 +12,27 @@ from .model import Article, Clinic
 from .options import EpubOptions, HandoutOptions, HtmlOptions, Paper
 from .renderers.epub import EXTRA_HINT, epub_available
 
-__all__ = ["FORMATS", "Format", "Rendered", "choose", "format_names", "get_format"]
+__all__ = [
+    "FORMATS",
+    "Format",
+    "Output",
+    "Rendered",
+    "choose",
+    "format_names",
+    "get_format",
+    "output_name",
+    "render",
+]
 
 
 @dataclass(frozen=True)
-class Rendered:
-    """A whole guide rendered in one format: the file's bytes, and for paged formats how
-    many pages it has and how many it should have at most."""
+class Output:
+    """What a format's renderer gives back: the bytes, and for paged formats how many pages
+    there are and how many there should be at most."""
 
     data: bytes
     pages: int | None = None
     page_limit: int | None = None
-
-    @property
-    def too_long(self) -> bool:
-        """Whether it has more pages than it should."""
-        return (
-            self.pages is not None and self.page_limit is not None and self.pages > self.page_limit
-        )
 
 
 @dataclass(frozen=True)
@@ -42,7 +47,7 @@ class Format:
     """MIME type of the output."""
     description: str
     """One line for `--help`."""
-    render: Callable[[Article, Clinic | None, Paper], Rendered]
+    render: Callable[[Article, Clinic | None, Paper], Output]
     """Renders a whole guide, for a paper size where that matters."""
     available: Callable[[], bool] = field(default=lambda: True)
     """Whether what the format needs is installed (the ePub needs an optional extra)."""
@@ -50,29 +55,85 @@ class Format:
     """What to install when it is not available."""
 
 
-def _html_page(article: Article, clinic: Clinic | None, paper: Paper) -> Rendered:
+@dataclass(frozen=True)
+class Rendered:
+    """A guide rendered in one format, ready to serve or save."""
+
+    format: Format
+    """The format it is in."""
+    filename: str
+    """A file name to download or save it as: `ID.LANGUAGE.SUFFIX`."""
+    data: bytes
+    """The file's bytes."""
+    pages: int | None = None
+    """How many pages it has, for paged formats."""
+    page_limit: int | None = None
+    """How many pages it should have at most, for paged formats."""
+
+    @property
+    def media_type(self) -> str:
+        """The MIME type to serve it with, such as `application/pdf`."""
+        return self.format.media_type
+
+    @property
+    def etag(self) -> str:
+        """A strong ETag: identical input gives identical bytes, and so the same tag."""
+        return f'"{hashlib.sha256(self.data).hexdigest()}"'
+
+    @property
+    def too_long(self) -> bool:
+        """Whether it has more pages than it should."""
+        return (
+            self.pages is not None and self.page_limit is not None and self.pages > self.page_limit
+        )
+
+
+def output_name(article: Article, fmt: Format) -> str:
+    """File name of a guide in a format: `dry-needling-back-pain.en-CA.html`."""
+    return f"{article.id}.{article.language}{fmt.suffix}"
+
+
+def render(
+    format: str,
+    article: Article,
+    /,
+    *,
+    clinic: Clinic | None = None,
+    paper: Paper = "letter",
+) -> Rendered:
+    """`article` in the format called `format` (see `FORMATS`), with what serving it needs:
+    bytes, media type, a download file name and a strong ETag.
+
+    An unknown format, or one whose optional extra is not installed, is a `ContentError`.
+    """
+    fmt = get_format(format)
+    out = fmt.render(article, clinic, paper)
+    return Rendered(fmt, output_name(article, fmt), out.data, out.pages, out.page_limit)
+
+
+def _html_page(article: Article, clinic: Clinic | None, paper: Paper) -> Output:
     from .renderers.html import render_html
 
     page = render_html(article, clinic=clinic, options=HtmlOptions(standalone=True))
-    return Rendered(page.encode("utf-8"))
+    return Output(page.encode("utf-8"))
 
 
-def _handout(large_print: bool) -> Callable[[Article, Clinic | None, Paper], Rendered]:
-    def render(article: Article, clinic: Clinic | None, paper: Paper) -> Rendered:
+def _handout(large_print: bool) -> Callable[[Article, Clinic | None, Paper], Output]:
+    def render(article: Article, clinic: Clinic | None, paper: Paper) -> Output:
         from .renderers.pdf import page_limit
         from .renderers.pdf.handout import build_handout
 
         options = HandoutOptions(paper=paper, large_print=large_print)
         handout = build_handout(article, clinic, options)
-        return Rendered(handout.pdf, handout.pages, page_limit(options))
+        return Output(handout.pdf, handout.pages, page_limit(options))
 
     return render
 
 
-def _epub(article: Article, clinic: Clinic | None, paper: Paper) -> Rendered:
+def _epub(article: Article, clinic: Clinic | None, paper: Paper) -> Output:
     from .renderers.epub import render_epub
 
-    return Rendered(render_epub(article, clinic=clinic, options=EpubOptions()))
+    return Output(render_epub(article, clinic=clinic, options=EpubOptions()))
 
 
 FORMATS: tuple[Format, ...] = (

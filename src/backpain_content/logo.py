@@ -22,7 +22,16 @@ from .errors import ContentError
 if TYPE_CHECKING:
     from PIL import Image
 
-__all__ = ["MAX_BYTES", "MAX_PIXELS", "MAX_SIDE", "UNUSABLE", "Logo", "find_logo", "prepared"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_PIXELS",
+    "MAX_SIDE",
+    "UNUSABLE",
+    "Logo",
+    "find_logo",
+    "fitted",
+    "prepared",
+]
 
 MAX_BYTES = 20 * 1024 * 1024
 """The largest logo file read: a logo is tens of kilobytes; a camera's photo a few MB."""
@@ -123,6 +132,25 @@ def _prepare(path: Path, size: int, mtime_ns: int, field: str, source: str) -> L
         raise
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
         raise ContentError(where, field, UNUSABLE) from None
+    return Logo(buffer.getvalue(), image.width, image.height)
+
+
+def fitted(logo: Logo, width: int, height: int) -> Logo:
+    """`logo` scaled down, if need be, to fit `width` x `height` pixels (for a web page or a
+    cover, which need fewer pixels than print)."""
+    if logo.width <= width and logo.height <= height:
+        return logo
+    return _fitted(logo, width, height)
+
+
+@functools.lru_cache(maxsize=32)
+def _fitted(logo: Logo, width: int, height: int) -> Logo:
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(logo.png))
+    image.thumbnail((width, height), Image.Resampling.LANCZOS)
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", compress_level=6)
     return Logo(buffer.getvalue(), image.width, image.height)
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 
-from .model import Record, SectionName
+from .model import Record, SectionName, Slug
 
 __all__ = ["PAPERS", "EpubOptions", "HandoutOptions", "HtmlOptions", "Paper"]
 
@@ -30,6 +30,31 @@ class HtmlOptions(Record):
     """A complete HTML document rather than a snippet."""
     include_style: bool = True
     """Put the scoped stylesheet in the snippet; turn off to link `stylesheet()` yourself."""
+    id_prefix: Slug | None = None
+    """Makes the snippet's ids `bpc-PREFIX-...`, to show two snippets of the same sections on
+    one page. Without it, ids are `bpc-...` for the whole guide and `bpc-part-...` for
+    chosen sections, so the whole guide and a section beside it never share one."""
+    show_title: bool = True
+    """Show the guide's title; turn off when the host page's own heading is the title."""
+    show_footer: bool = True
+    """Show the sources and the general-information note under chosen sections (for a
+    section in a sidebar, say); the whole guide always shows them."""
+
+    @model_validator(mode="after")
+    def _whole_guide_keeps_its_footer(self) -> HtmlOptions:
+        if self.sections is None and not self.show_footer:
+            raise ValueError(
+                "show_footer=False is only for chosen sections: the whole guide always shows "
+                "its sources and the general-information note"
+            )
+        return self
+
+    @property
+    def ids(self) -> str:
+        """What every id of the snippet starts with."""
+        if self.id_prefix:
+            return f"bpc-{self.id_prefix}"
+        return "bpc" if self.sections is None else "bpc-part"
 
     @field_validator("sections")
     @classmethod

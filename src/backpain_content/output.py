@@ -15,16 +15,11 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import ContentError
-from .formats import Format, Rendered, choose
+from .formats import Format, Rendered, choose, output_name, render
 from .model import Article, Clinic
 from .options import Paper
 
 __all__ = ["export", "output_name", "render_formats", "write_atomic", "write_files"]
-
-
-def output_name(article: Article, fmt: Format) -> str:
-    """File name of an article in a format: `dry-needling-back-pain.en-CA.html`."""
-    return f"{article.id}.{article.language}{fmt.suffix}"
 
 
 def render_formats(
@@ -33,9 +28,9 @@ def render_formats(
     *,
     clinic: Clinic | None = None,
     paper: Paper = "letter",
-) -> list[tuple[Format, Rendered]]:
+) -> list[Rendered]:
     """Each format rendered, in order, in this process and thread."""
-    return [(fmt, fmt.render(article, clinic, paper)) for fmt in formats]
+    return [render(fmt.name, article, clinic=clinic, paper=paper) for fmt in formats]
 
 
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)-[0-9a-f]{16}\.tmp")
@@ -158,4 +153,4 @@ def export(
     """
     chosen, _ = choose(formats)
     rendered = render_formats(article, chosen, clinic=clinic, paper=paper)
-    return write_files(out_dir, [(output_name(article, fmt), out.data) for fmt, out in rendered])
+    return write_files(out_dir, [(out.filename, out.data) for out in rendered])

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Any
 
 from markupsafe import Markup
 
 from ..labels import labels_for
+from ..logo import fitted, prepared
 from ..model import CLINIC_PLACEHOLDER, SECTION_NAMES, Article, Clinic, default_clinic
 from ..options import HtmlOptions
 from .shared import clinic_phrase, contact_lines, environment, provenance_line, read_static
@@ -49,19 +51,45 @@ def _json_ld(article: Article, clinic: Clinic) -> dict[str, Any]:
     }
 
 
+WEB_LOGO = (480, 160)
+"""The most pixels the HTML's logo has: twice its largest size on screen, for sharp
+high-density displays."""
+
+
+def _logo(clinic: Clinic) -> dict[str, Any] | None:
+    """The clinic's logo as an `<img>`: a PNG data URI, so the snippet needs no file served."""
+    if clinic.logo is None:
+        return None
+    logo = fitted(prepared(clinic.logo, "clinic.logo"), *WEB_LOGO)
+    data = base64.b64encode(logo.png).decode("ascii")
+    return {
+        "src": f"data:image/png;base64,{data}",
+        "alt": clinic.name,
+        # Shown at half its pixels, for high-density displays.
+        "width": max(1, logo.width // 2),
+        "height": max(1, logo.height // 2),
+    }
+
+
 def render_html(
     article: Article,
     /,
     *,
     clinic: Clinic | None = None,
     options: HtmlOptions = _DEFAULT_OPTIONS,
-) -> str:
-    """The article as an HTML snippet, or a whole page with `options.standalone`."""
+) -> Markup:
+    """The article as an HTML snippet, or a whole page with `options.standalone`.
+
+    The result is `markupsafe.Markup`, a `str` that Jinja2, Flask, Django and markupsafe
+    insert as it is (it is escaped already), without `|safe`.
+    """
     clinic = clinic or default_clinic(article)
     labels = labels_for(article.language)
     whole = options.sections is None
     sections = SECTION_NAMES if options.sections is None else options.sections
-    section_level = options.heading_level + (1 if whole else 0)
+    # Under the guide's title, sections are a level down; without it (chosen sections, or
+    # a host page whose own heading is the title) they take the top level.
+    section_level = options.heading_level + (1 if whole and options.show_title else 0)
     before, after = article.closing.invitation.split(CLINIC_PLACEHOLDER)
     css = stylesheet(clinic)
     env = environment()
@@ -78,12 +106,17 @@ def render_html(
         provenance=provenance_line(article, labels),
         include_style=options.include_style and not options.standalone,
         css=Markup(css),  # noqa: S704 - our own stylesheet; the accent colour is validated #rrggbb
+        ids=options.ids,
+        show_title=options.show_title,
+        show_footer=options.show_footer,
+        logo=_logo(clinic),
     )
     if not options.standalone:
-        return snippet
-    return env.get_template("page.html.jinja").render(
+        return Markup(snippet)  # noqa: S704 - rendered with autoescaping
+    page = env.get_template("page.html.jinja").render(
         article=article,
         css=Markup(css),  # noqa: S704 - as above
         json_ld=_json_ld(article, clinic),
         snippet=Markup(snippet),  # noqa: S704 - rendered above with autoescaping
     )
+    return Markup(page)  # noqa: S704 - rendered with autoescaping

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 from ebooklib import epub
 
 from ...labels import Labels, labels_for
+from ...logo import prepared
 from ...model import CLINIC_PLACEHOLDER, SECTION_NAMES, Article, Clinic, default_clinic
 from ...options import EpubOptions
 from ..shared import (
@@ -152,7 +153,8 @@ def build_epub(article: Article, clinic: Clinic | None, options: EpubOptions) ->
         # system's mime.types. This is what it does, with the type given.
         cover = epub.EpubCover(file_name="cover.png")
         cover.media_type = "image/png"
-        cover.content = draw_cover(article.title, phrase, clinic.accent_colour)
+        logo = prepared(clinic.logo, "clinic.logo") if clinic.logo else None
+        cover.content = draw_cover(article.title, phrase, clinic.accent_colour, logo)
         book.add_item(cover)
         book.add_metadata(None, "meta", "", {"name": "cover", "content": cover.id})
         alt = labels.cover_alt.format(title=article.title, clinic=phrase)

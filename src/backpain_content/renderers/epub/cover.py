@@ -8,6 +8,7 @@ import threading
 
 from PIL import Image, ImageDraw, ImageFont
 
+from ...logo import Logo, fitted
 from ..fonts import vera
 
 __all__ = ["draw_cover"]
@@ -64,18 +65,23 @@ def _fit(
 _DRAWING = threading.Lock()
 
 
-def draw_cover(title: str, clinic: str, accent: str) -> bytes:
+LOGO_BOX = (560, 120)
+"""The most pixels the clinic's logo takes on the cover, above the title."""
+
+
+def draw_cover(title: str, clinic: str, accent: str, logo: Logo | None = None) -> bytes:
     """A PNG cover: see `_draw_cover`; one thread at a time draws."""
     with _DRAWING:
-        return _draw_cover(title, clinic, accent)
+        return _draw_cover(title, clinic, accent, logo and fitted(logo, *LOGO_BOX))
 
 
 @functools.lru_cache(maxsize=64)
-def _draw_cover(title: str, clinic: str, accent: str) -> bytes:
-    """A PNG cover: the title in white on the clinic's accent colour, the clinic's name below.
+def _draw_cover(title: str, clinic: str, accent: str, logo: Logo | None) -> bytes:
+    """A PNG cover: the title in white on the clinic's accent colour, the clinic's name below,
+    and the clinic's logo above, on a white panel so that its own colours show.
 
-    Drawing and compressing it is most of an ePub's time, and the same title, clinic and
-    colour always give the same picture, so recent covers are kept.
+    Drawing and compressing it is most of an ePub's time, and the same title, clinic,
+    colour and logo always give the same picture, so recent covers are kept.
     """
     # Drawn as a white-on-black mask, then coloured through a palette that runs from the
     # accent to white: one byte a pixel, so the PNG is a third the size and quick to encode.
@@ -103,9 +109,26 @@ def _draw_cover(title: str, clinic: str, accent: str) -> bytes:
 
     image = Image.frombytes("P", mask.size, mask.tobytes())
     image.putpalette(_palette(accent))
+    if logo is not None:
+        image = _with_logo(image, logo)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", compress_level=_PNG_LEVEL)
     return buffer.getvalue()
+
+
+def _with_logo(cover: Image.Image, logo: Logo) -> Image.Image:
+    """The cover in full colour, the logo on a white panel in the band above the title."""
+    picture = Image.open(io.BytesIO(logo.png))
+    pad = 20
+    top = 100 + (LOGO_BOX[1] - logo.height) // 2
+    coloured = cover.convert("RGB")
+    ImageDraw.Draw(coloured).rounded_rectangle(
+        (_MARGIN - pad, top - pad, _MARGIN + logo.width + pad, top + logo.height + pad),
+        radius=12,
+        fill="white",
+    )
+    coloured.paste(picture, (_MARGIN, top), picture if picture.mode == "RGBA" else None)
+    return coloured
 
 
 def _palette(accent: str) -> list[int]:
