@@ -38,8 +38,17 @@ CORPUS: dict[str, str] = {
 """Markup and script, entities, Jinja and ReportLab markup, long words, other scripts,
 combining marks, emoji, control and bidi characters, line breaks and 10,000 characters."""
 
-# Fields with a fixed format, which cannot carry free text (tested in test_content).
-FORMATTED = {("id",), ("language",), ("provenance", "version"), ("provenance", "last_reviewed")}
+# Fields with a fixed format, which cannot carry free text (tested in test_content):
+# identifiers, tags, versions, dates, URLs, kinds and the reference ids items cite.
+FORMATTED = {
+    "id", "language", "version", "updated", "review_due", "date", "accessed", "url", "kind",
+    "sources",
+}  # fmt: skip
+
+
+def _formatted(path: tuple[str | int, ...]) -> bool:
+    keys = [p for p in path if isinstance(p, str)]
+    return bool(keys) and keys[-1] in FORMATTED
 
 
 def string_fields(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
@@ -48,7 +57,7 @@ def string_fields(value: Any, path: tuple[str | int, ...] = ()) -> list[tuple[st
         return [p for k, v in value.items() for p in string_fields(v, (*path, k))]
     if isinstance(value, list | tuple):
         return [p for i, v in enumerate(value) for p in string_fields(v, (*path, i))]
-    if isinstance(value, str) and tuple(p for p in path if isinstance(p, str)) not in FORMATTED:
+    if isinstance(value, str) and not _formatted(path):
         return [path]
     return []
 

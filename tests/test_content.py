@@ -24,7 +24,8 @@ def test_bundled_article_loads_with_every_section(article: bc.Article) -> None:
     assert len(article.lifestyle.items) == 7
     assert len(article.therapies.items) == 4
     assert (article.sessions.typical_min, article.sessions.typical_max) == (3, 6)
-    assert article.provenance.last_reviewed == datetime.date(2026, 11, 27)
+    assert article.provenance.updated == datetime.date(2026, 11, 27)
+    assert article.provenance.reviews == ()  # no clinician has reviewed it yet
     assert bc.bundled_articles() == (BUNDLED_ARTICLE,)
 
 
@@ -135,9 +136,9 @@ BAD_ARTICLES = [
     ),
     Bad(
         "bad date",
-        "last_reviewed = 2026-11-27",
-        'last_reviewed = "last week"',
-        "provenance.last_reviewed",
+        "updated = 2026-11-27",
+        'updated = "last week"',
+        "provenance.updated",
         "date",
     ),
     Bad(
@@ -241,11 +242,12 @@ def test_clinic_file_loads_and_resolves_logo_beside_it(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("line", "field", "problem"),
     [
-        ('website = "javascript:alert(1)"', "website", "http:// or https://"),
-        ('booking_url = "data:text/html,hi"', "booking_url", "http:// or https://"),
-        ('website = "mailto:front@example.org"', "website", "http:// or https://"),
+        ('website = "javascript:alert(1)"', "website", "absolute https:// URL"),
+        ('booking_url = "data:text/html,hi"', "booking_url", "absolute https:// URL"),
+        ('website = "mailto:front@example.org"', "website", "absolute https:// URL"),
+        ('website = "http://example.org/"', "website", "absolute https:// URL"),
         ('website = "https://example.org/\\"onmouseover=x"', "website", "without spaces, quotes"),
-        ('website = "https:///nohost"', "website", "http:// or https://"),
+        ('website = "https:///nohost"', "website", "absolute https:// URL"),
         ('email = "front@example.org\\nBcc: all@example.org"', "email", "email address"),
         ('phone = "call us"', "phone", "phone number"),
         ('accent_colour = "#ffff00"', "accent_colour", "contrast of 1.07:1"),

@@ -371,13 +371,19 @@ def test_html_body_has_inline_styles_and_no_script(
     text = visible_text(html)
     for words in ("iPhone", "Android", "Computer", "Book an appointment", "+1 555 010 0000"):
         assert words in text
+    # The part on side effects lists its sources with their links, then the clinic's.
     assert urls(html) == [
+        *(reference.url for reference in article.references),
         "tel:+15550100000",
         "mailto:front@example.org",
         "https://example.org/book",
     ]
+    assert all(url.startswith("https://") for url in urls(html)[: len(article.references)])
     assert bc.labels_for("en").disclaimer in text
     assert f"Version {article.provenance.version}" in text
+    assert article.safety.urgent_signs.heading in text
+    for item in article.safety.urgent_signs.items:
+        assert item.summary in text
 
 
 @pytest.mark.parametrize(

@@ -38,7 +38,8 @@ def test_snippet_is_one_article_with_sections_lists_and_no_script(article: bc.Ar
     assert children[0].get("lang") == "en-CA"
     sections = root.findall(".//section")
     assert [s.get("id") for s in sections] == [f"bpc-{name}" for name in bc.SECTION_NAMES]
-    assert len(root.findall(".//ul[@class='bpc-items']/li")) == 4 + 6 + 7 + 4
+    safety_items = sum(len(group.items) for _, group in article.safety.groups())
+    assert len(root.findall(".//ul[@class='bpc-items']/li")) == 4 + 6 + 7 + 4 + safety_items
     assert root.findall(".//script") == []
     assert not any(name.startswith("on") for e in root.iter() for name in e.attrib)
     assert [e.tag for e in root.iter() if e.tag in ("h1", "h2", "h3")][:3] == ["h1", "h2", "h2"]
@@ -74,7 +75,9 @@ def test_heading_level_sets_the_top_heading(article: bc.Article, level: int) -> 
     headings = [int(e.tag[1]) for e in root.iter() if e.tag in {f"h{n}" for n in range(1, 7)}]
     assert headings[0] == level
     assert min(headings) == level
-    assert max(headings) == level + 1
+    # Sections under the title, and the safety section's groups under it.
+    assert max(headings) == level + 2
+    assert all(b - a <= 1 for a, b in zip(headings, headings[1:], strict=False))
 
 
 def test_chosen_sections_only_in_the_order_asked(article: bc.Article) -> None:
@@ -94,7 +97,7 @@ def test_chosen_sections_only_in_the_order_asked(article: bc.Article) -> None:
     assert article.lede[0] not in text
     assert article.mechanisms.heading not in text
     # Every output still names its source and carries the general-information note.
-    assert "Last reviewed 2026-11-27" in text
+    assert "Version 2.0.0, updated 2026-11-27. Not yet reviewed by a clinician." in text
     assert bc.labels_for("en").disclaimer in text
 
 
@@ -129,7 +132,11 @@ def test_standalone_page_has_language_title_style_and_json_ld(article: bc.Articl
     assert [s.get("type") for s in scripts] == ["application/ld+json"]
     data = json.loads(scripts[0].text or "")
     assert data["@type"] == "MedicalWebPage"
-    assert data["lastReviewed"] == "2026-11-27"
+    # Nobody has reviewed the bundled content: the page claims no review.
+    assert "lastReviewed" not in data
+    assert "reviewedBy" not in data
+    assert data["dateModified"] == "2026-11-27"
+    assert [c["url"] for c in data["citation"]] == [r.url for r in article.references]
     assert {(a["@type"], a["name"]) for a in data["about"]} == {
         ("MedicalCondition", "Back pain"),
         ("MedicalTherapy", "Dry needling"),
@@ -159,7 +166,7 @@ def test_clinic_contact_details_become_safe_links(article: bc.Article) -> None:
 def test_interface_words_come_from_the_label_table_not_the_templates() -> None:
     labels = bc.labels_for("en-CA").model_dump()
     words = [
-        labels[key] for key in ("contents", "last_reviewed", "my_plan", "disclaimer", "source")
+        labels[key] for key in ("contents", "not_reviewed", "my_plan", "disclaimer", "sources")
     ]
     for template in TEMPLATES.glob("*.jinja"):
         text = template.read_text(encoding="utf-8")
@@ -259,7 +266,8 @@ def test_show_title_and_show_footer(article: bc.Article) -> None:
     assert not [e for e in root.iter() if e.get("class") == "bpc-title"]
     assert article.lede[0] in visible_text(untitled, fragment=True)
     # The host page's heading stands for the title: the sections move up a level.
-    assert {e.tag for e in root.iter() if e.tag in ("h1", "h2", "h3")} == {"h2"}
+    # The host page's heading stands for the title: the sections move up a level.
+    assert {e.tag for e in root.findall(".//section/*") if e.tag in ("h1", "h2", "h3")} == {"h2"}
     bare = bc.render_html(
         article, options=bc.HtmlOptions(sections=("lifestyle",), show_footer=False)
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime
 import gc
 import os
 import signal
@@ -162,6 +163,21 @@ def _parser() -> argparse.ArgumentParser:
         description="Check a guide's TOML file and report the first problem.",
     )
     validate.add_argument("file", metavar="FILE", help="the guide's TOML file")
+
+    lint = commands.add_parser(
+        "lint",
+        help="check a guide's reading level, titles, sources and review date",
+        description=(
+            "For every summary, its Flesch-Kincaid grade and word count; then what an editor "
+            "should look at: summaries above grade 8, item titles styled unlike their "
+            "siblings, safety items without a reference, references no item cites, and a "
+            "review past due. Exit status 1 when anything is flagged. Reading grades need "
+            "the extra 'lint' (pip install 'backpain-content[lint]')."
+        ),
+    )
+    lint.add_argument(
+        "file", nargs="?", metavar="FILE", help="a guide's TOML file (default: the bundled guides)"
+    )
     return parser
 
 
@@ -182,7 +198,10 @@ def _run(args: argparse.Namespace) -> int:
         print(
             f"{printable(args.file)}: valid ({article.id}, {article.language}, version {version})"
         )
+        _warn_if_review_due(article, args.file)
         return 0
+    if args.command == "lint":
+        return _lint(args)
     if args.command == "email":
         return _email(args)
     if args.command == "export" and args.clinics:
@@ -209,7 +228,44 @@ def _export(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     _say_whose_branding(article, clinic)
+    _warn_if_review_due(article, args.article)
     return 0
+
+
+def _warn_if_review_due(article: Article, source: str | None) -> None:
+    due = article.provenance.review_due
+    if due < datetime.date.today():
+        where = printable(source) if source else f"bundled article {article.id}.{article.language}"
+        print(
+            f"{PROG}: warning: {where}: provenance.review_due: the content was due for review "
+            f"on {due.isoformat()}; have a clinician review it, and record the review",
+            file=sys.stderr,
+        )
+
+
+def _lint(args: argparse.Namespace) -> int:
+    from .lint import MAX_GRADE, lint
+
+    if args.file:
+        guides = [(printable(args.file), load_article(args.file))]
+    else:
+        guides = [(f"bundled {name}", load_bundled(name)) for name in bundled_articles()]
+    flagged = 0
+    for name, article in guides:
+        report = lint(article)
+        print(f"{name}: {len(report.scores)} summaries")
+        print("  grade  words  field")
+        for score in report.scores:
+            grade = f"{score.grade:5.1f}" if score.grade is not None else "    -"
+            mark = " over" if score.grade is not None and score.grade > MAX_GRADE else ""
+            print(f"  {grade}  {score.words:5d}  {score.field}{mark}")
+        for note in report.notes:
+            print(f"  note: {note}")
+        for finding in report.findings:
+            print(f"  flag: {finding.field}: {printable(finding.problem)}")
+        print(f"{name}: {len(report.findings) or 'nothing'} to look at")
+        flagged += len(report.findings)
+    return 1 if flagged else 0
 
 
 def _say_whose_branding(article: Article, clinic: Clinic | None) -> None:

@@ -27,12 +27,20 @@ class Labels(BaseModel):
     """Heading of the box a clinician fills in by pen."""
     page_of: str
     """Page numbering, with `{page}` and `{pages}`."""
-    source: str
-    """Label before the source article's title."""
-    version: str
-    """Label before the content version."""
-    last_reviewed: str
-    """Label before the last-reviewed date."""
+    source_article: str
+    """Names the source article, with `{title}` and `{clinic}`."""
+    adapted: str
+    """Says who wrote the summaries and the safety section, with `{who}`."""
+    version_updated: str
+    """The content's version and when it was made, with `{version}` and `{date}`."""
+    not_reviewed: str
+    """Says that no clinician has reviewed the content."""
+    reviewed_by: str
+    """Names the latest clinical review, with `{name}`, `{role}` and `{date}`."""
+    sources: str
+    """Heading of the list of references."""
+    accessed: str
+    """When a reference was read, with `{date}`."""
     disclaimer: str
     """The general-information note every output carries."""
     clinic_in_location: str
@@ -87,6 +95,8 @@ class Labels(BaseModel):
     """How to open an ePub on Android."""
     email_open_computer: str
     """How to open an ePub on a computer."""
+    email_safety_more: str
+    """Introduces the urgent signs in the guide email."""
     email_contact_heading: str
     """Heading of the clinic's contact details in the email."""
     email_signoff: str

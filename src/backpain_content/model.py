@@ -17,6 +17,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 from .errors import ContentError
 
 __all__ = [
+    "SAFETY_GROUPS",
     "SECTION_NAMES",
     "Article",
     "Cause",
@@ -29,6 +30,12 @@ __all__ = [
     "MechanismsSection",
     "Provenance",
     "Record",
+    "Reference",
+    "Review",
+    "SafetyGroup",
+    "SafetyItem",
+    "SafetyKind",
+    "SafetySection",
     "SectionName",
     "SessionGuidance",
     "TherapiesSection",
@@ -75,13 +82,14 @@ def _check_summary(value: str) -> str:
 
 
 def _check_web_url(value: str) -> str:
-    # Only absolute http(s) URLs: a `javascript:` or `data:` URL would run or
-    # smuggle content in every format that makes links (HTML, PDF, ePub, email).
+    # Only absolute https URLs: a `javascript:` or `data:` URL would run or smuggle
+    # content in every format that makes links (HTML, PDF, ePub, email), and a patient
+    # following a printed link or QR code should not be sent over plain http.
     if any(char.isspace() or char in '<>"{}|\\^`' for char in value):
         raise ValueError("must be a URL without spaces, quotes or angle brackets")
     parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an absolute http:// or https:// URL")
+    if parts.scheme != "https" or not parts.hostname:
+        raise ValueError("must be an absolute https:// URL")
     return value
 
 
@@ -128,8 +136,8 @@ Summary = Annotated[
 
 Paragraphs = Annotated[tuple[Text, ...], Field(min_length=1)]
 
-WebUrl = Annotated[str, AfterValidator(_check_web_url)]
-"""An absolute http(s) URL."""
+WebUrl = Annotated[str, Field(max_length=2000), AfterValidator(_check_web_url)]
+"""An absolute https URL."""
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 LanguageTag = Annotated[
@@ -232,8 +240,26 @@ def _content_error(model: type[BaseModel], error: ValidationError) -> ContentErr
     return ContentError(model.__name__, field, problem)
 
 
+class Review(Record):
+    """One review of the guide: who reviewed what, when, and which version."""
+
+    kind: Literal["clinical", "translation"]
+    """A clinician's review of the content, or a certified translator's of a translation."""
+    reviewer: Line
+    """The reviewer's name."""
+    role: Line
+    """The reviewer's role, such as `Physiotherapist`."""
+    date: datetime.date
+    """The day the review was done."""
+    version: Version
+    """The version of the content that was reviewed."""
+    scope: Line
+    """What was reviewed, such as `the whole guide` or `the safety section`."""
+
+
 class Provenance(Record):
-    """Where the guide comes from, and how current it is."""
+    """Where the guide comes from, who wrote which part, how current it is, and who has
+    reviewed it (no review is claimed that is not recorded here)."""
 
     source_title: Line
     """Title of the source article, as its author published it."""
@@ -241,10 +267,33 @@ class Provenance(Record):
     """The clinic that wrote the source article."""
     source_location: Line | None = None
     """Where that clinic is, as the article names it."""
+    adapted_by: Line
+    """Who wrote what the guide adds to the article: the plain-language summaries and the
+    safety section, from the references listed."""
     version: Version
     """Version of this content, such as `1.0.0`; raise it on every change of wording."""
-    last_reviewed: datetime.date
-    """The day a clinician last reviewed this content."""
+    updated: datetime.date
+    """The day this version of the content was made; outputs are dated with it."""
+    reviews: tuple[Review, ...] = ()
+    """Reviews of the content; none means no clinician has reviewed it yet."""
+    review_due: datetime.date
+    """When the content should next be reviewed (for example two years after the last
+    review); `export`, `validate` and `lint` warn once it has passed."""
+
+    def current_reviews(self, kind: Literal["clinical", "translation"]) -> tuple[Review, ...]:
+        """The reviews of this kind of this very version, latest first: a review of an
+        earlier version says nothing about the wording now."""
+        found = [r for r in self.reviews if r.kind == kind and r.version == self.version]
+        return tuple(sorted(found, key=lambda r: r.date, reverse=True))
+
+    @model_validator(mode="after")
+    def _dates_are_in_order(self) -> Provenance:
+        for index, review in enumerate(self.reviews):
+            if review.date > self.review_due:
+                raise ValueError(
+                    f"reviews[{index}] is dated after review_due ({self.review_due.isoformat()})"
+                )
+        return self
 
 
 class _Item(Record):
@@ -363,16 +412,112 @@ class ClosingSection(Record):
     """The invitation to book; `{clinic}` marks where the clinic's name goes."""
 
 
-SectionName = Literal["mechanisms", "causes", "sessions", "lifestyle", "therapies", "closing"]
+ReferenceKind = Literal["regulator", "public health service", "government", "peer-reviewed study"]
+
+
+class Reference(Record):
+    """A published source that the guide's own additions (the safety section) rest on."""
+
+    id: Slug
+    """Short identifier that items cite, such as `brady-2014`."""
+    label: Line
+    """A short citation for print, where the whole reference does not fit: `Brady 2014`."""
+    title: Line
+    """The title, as its publisher gives it."""
+    publisher: Line
+    """Who published it: a regulator or public health service, or a study's authors and journal."""
+    kind: ReferenceKind
+    """What kind of source it is."""
+    url: WebUrl
+    """Where it was read (https only)."""
+    accessed: datetime.date
+    """The day it was read."""
+
+
+class SafetyItem(Record):
+    """One thing a patient should know about safety, resting on the references it cites."""
+
+    id: Slug
+    """Stable identifier, such as `soreness-after-needling`."""
+    title: Line
+    """Short heading of the item."""
+    body: Text
+    """What the sources say, in plain words, figures exactly as the sources give them."""
+    summary: Summary
+    """Plain-language version of the body for handouts: at most 25 words, only the body's claims."""
+    sources: tuple[Slug, ...] = ()
+    """The ids of the references the item rests on (`lint` flags an item with none)."""
+
+
+class SafetyGroup(Record):
+    """A group of safety items under one heading."""
+
+    heading: Line
+    """The group's heading, such as `Common side effects`."""
+    items: Annotated[tuple[SafetyItem, ...], Field(min_length=1)]
+    """The items, in reading order."""
+
+
+SafetyKind = Literal["side_effects", "serious_risks", "tell_your_physio", "urgent_signs"]
+SAFETY_GROUPS: tuple[SafetyKind, ...] = (
+    "side_effects",
+    "serious_risks",
+    "tell_your_physio",
+    "urgent_signs",
+)
+"""The safety section's groups, in reading order."""
+
+
+class SafetySection(Record):
+    """Side effects, serious risks, who should tell their physiotherapist first, and the
+    back-pain warning signs that need urgent care: written for this guide from its references."""
+
+    heading: Line
+    """The section's heading."""
+    short_heading: Line
+    """A short plain-language heading for handouts."""
+    intro: Paragraphs
+    """Paragraphs before the groups."""
+    summary: Summary
+    """Plain-language version of the introduction for handouts: at most 25 words."""
+    sources: tuple[Slug, ...] = ()
+    """The ids of the references the introduction rests on."""
+    side_effects: SafetyGroup
+    """Common, mild side effects and how long they usually last."""
+    serious_risks: SafetyGroup
+    """Rare, serious risks, and what to do if one happens."""
+    tell_your_physio: SafetyGroup
+    """Who should tell their physiotherapist before treatment."""
+    urgent_signs: SafetyGroup
+    """Back-pain warning signs that need urgent or emergency care."""
+
+    def groups(self) -> tuple[tuple[SafetyKind, SafetyGroup], ...]:
+        """The groups with their names, in reading order."""
+        return tuple((kind, getattr(self, kind)) for kind in SAFETY_GROUPS)
+
+    def cited(self) -> tuple[str, ...]:
+        """Every reference id the section cites, in the order first cited."""
+        ids = [*self.sources]
+        for _, group in self.groups():
+            for item in group.items:
+                ids.extend(item.sources)
+        return tuple(dict.fromkeys(ids))
+
+
+SectionName = Literal[
+    "mechanisms", "causes", "sessions", "lifestyle", "therapies", "safety", "closing"
+]
 SECTION_NAMES: tuple[SectionName, ...] = (
     "mechanisms",
     "causes",
     "sessions",
     "lifestyle",
     "therapies",
+    "safety",
     "closing",
 )
-"""The article's sections, in reading order."""
+"""The guide's sections, in reading order: the article's, with the safety section (the
+guide's own) before the closing call to action."""
 
 
 class Article(Record):
@@ -404,8 +549,37 @@ class Article(Record):
     """Lifestyle changes that help."""
     therapies: TherapiesSection
     """Complementary treatments."""
+    safety: SafetySection
+    """Side effects, risks and when to get help: the guide's own, from its references."""
     closing: ClosingSection
     """The closing call to action, which names the clinic."""
+    references: tuple[Reference, ...] = ()
+    """The published sources the safety section cites."""
+
+    @model_validator(mode="after")
+    def _citations_resolve(self) -> Article:
+        known: set[str] = set()
+        for index, reference in enumerate(self.references):
+            if reference.id in known:
+                raise ValueError(f"references[{index}].id {reference.id!r} is used twice")
+            known.add(reference.id)
+        paths = [("safety.sources", self.safety.sources)]
+        for kind, group in self.safety.groups():
+            for index, item in enumerate(group.items):
+                paths.append((f"safety.{kind}.items[{index}].sources", item.sources))
+        for path, sources in paths:
+            for position, source in enumerate(sources):
+                if source not in known:
+                    raise ValueError(f"{path}[{position}] names no reference: {source!r}")
+        ids = [item.id for _, group in self.safety.groups() for item in group.items]
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        if twice:
+            raise ValueError(f"safety item id {twice[0]!r} is used twice")
+        return self
+
+    def reference(self, reference_id: str) -> Reference:
+        """The reference with this id."""
+        return next(r for r in self.references if r.id == reference_id)
 
 
 class Clinic(Record):

@@ -18,7 +18,15 @@ from pydantic import TypeAdapter, ValidationError
 from ..errors import ContentError
 from ..labels import labels_for
 from ..model import Article, Clinic, Email, Line, default_clinic
-from .shared import clinic_phrase, contact_lines, environment, plain, provenance_line, source_date
+from .shared import (
+    clinic_phrase,
+    contact_lines,
+    environment,
+    plain,
+    provenance_line,
+    reference_numbers,
+    source_date,
+)
 
 __all__ = ["build_guide_email"]
 
@@ -121,6 +129,10 @@ def build_guide_email(
         "clinic_phrase": phrase,
         "contact": contact_lines(clinic, labels),
         "provenance": plain(provenance_line(article, labels)),
+        "safety": article.safety,
+        "urgent": article.safety.urgent_signs,
+        "references": article.references,
+        "numbers": reference_numbers(article),
         "greeting": labels.email_greeting_named.format(name=name)
         if name
         else labels.email_greeting,

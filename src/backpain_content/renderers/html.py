@@ -11,7 +11,14 @@ from ..labels import labels_for
 from ..logo import fitted, prepared
 from ..model import CLINIC_PLACEHOLDER, SECTION_NAMES, Article, Clinic, default_clinic
 from ..options import HtmlOptions
-from .shared import clinic_phrase, contact_lines, environment, provenance_line, read_static
+from .shared import (
+    clinic_phrase,
+    contact_lines,
+    environment,
+    provenance_line,
+    read_static,
+    reference_numbers,
+)
 
 __all__ = ["render_html", "stylesheet"]
 
@@ -30,13 +37,13 @@ def stylesheet(clinic: Clinic | None = None) -> str:
 
 def _json_ld(article: Article, clinic: Clinic) -> dict[str, Any]:
     provenance = article.provenance
-    return {
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
         "name": article.title,
         "inLanguage": article.language,
         "version": provenance.version,
-        "lastReviewed": provenance.last_reviewed.isoformat(),
+        "dateModified": provenance.updated.isoformat(),
         "about": [
             {"@type": "MedicalCondition", "name": article.condition},
             {"@type": "MedicalTherapy", "name": article.therapy},
@@ -47,8 +54,27 @@ def _json_ld(article: Article, clinic: Clinic) -> dict[str, Any]:
             "name": provenance.source_title,
             "author": {"@type": "MedicalClinic", "name": provenance.source_clinic},
         },
+        "citation": [
+            {
+                "@type": "CreativeWork",
+                "name": reference.title,
+                "url": reference.url,
+                "publisher": reference.publisher,
+            }
+            for reference in article.references
+        ],
         "publisher": {"@type": "MedicalClinic", "name": clinic.name},
     }
+    # Review facts only when a review of this very version is recorded.
+    reviews = provenance.current_reviews("clinical")
+    if reviews:
+        data["lastReviewed"] = reviews[0].date.isoformat()
+        data["reviewedBy"] = {
+            "@type": "Person",
+            "name": reviews[0].reviewer,
+            "jobTitle": reviews[0].role,
+        }
+    return data
 
 
 WEB_LOGO = (480, 160)
@@ -104,6 +130,7 @@ def render_html(
         clinic_phrase=clinic_phrase(clinic, labels),
         contact=contact_lines(clinic, labels),
         provenance=provenance_line(article, labels),
+        numbers=reference_numbers(article),
         include_style=options.include_style and not options.standalone,
         css=Markup(css),  # noqa: S704 - our own stylesheet; the accent colour is validated #rrggbb
         ids=options.ids,

@@ -9,6 +9,7 @@ import functools
 import os
 import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
@@ -20,13 +21,16 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ContactLine",
+    "ReferenceNumbers",
     "Segment",
     "clinic_phrase",
     "contact_lines",
     "environment",
+    "fill",
     "plain",
     "provenance_line",
     "read_static",
+    "reference_numbers",
     "source_date",
     "templates_dir",
 ]
@@ -85,20 +89,81 @@ class Segment(NamedTuple):
     kind: Literal["", "cite", "date"] = ""
 
 
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, field: str, **values: Segment) -> list[Segment]:
+    """A label with placeholders (`"Version {version}, updated {date}."`) as segments: the
+    label's own words (from `field`) between the values, in the label's order, which a
+    translation may change."""
+    segments: list[Segment] = []
+    at = 0
+    for match in _PLACEHOLDER.finditer(template):
+        if match.start() > at:
+            segments.append(Segment(template[at : match.start()], field))
+        segments.append(values[match[1]])
+        at = match.end()
+    if at < len(template):
+        segments.append(Segment(template[at:], field))
+    return segments
+
+
 def provenance_line(article: Article, labels: Labels) -> tuple[Segment, ...]:
-    """ "Source: TITLE, CLINIC. Version 1.0.0. Last reviewed 2026-11-27.", in pieces, so
-    each format can mark up the title and the date its own way."""
+    """Who wrote what, the version, and the review state, in pieces, so each format can
+    mark up titles and dates its own way: "Article: TITLE, CLINIC. Summaries and safety
+    section written for this guide by WHO, from the sources listed. Version 2.0.0,
+    updated 2026-11-27. Not yet reviewed by a clinician."
+
+    A review is named only when one of this very version is recorded.
+    """
     provenance = article.provenance
-    return (
-        Segment(f"{labels.source}{labels.term_separator} ", "labels.source"),
-        Segment(provenance.source_title, "provenance.source_title", "cite"),
-        Segment(", "),
-        Segment(provenance.source_clinic, "provenance.source_clinic"),
-        Segment(f". {labels.version} ", "labels.version"),
-        Segment(provenance.version, "provenance.version"),
-        Segment(f". {labels.last_reviewed} ", "labels.last_reviewed"),
-        Segment(provenance.last_reviewed.isoformat(), "provenance.last_reviewed", "date"),
-        Segment("."),
+    segments = fill(
+        labels.source_article,
+        "labels.source_article",
+        title=Segment(provenance.source_title, "provenance.source_title", "cite"),
+        clinic=Segment(provenance.source_clinic, "provenance.source_clinic"),
+    )
+    segments.append(Segment(" "))
+    segments += fill(
+        labels.adapted,
+        "labels.adapted",
+        who=Segment(provenance.adapted_by, "provenance.adapted_by"),
+    )
+    segments.append(Segment(" "))
+    segments += fill(
+        labels.version_updated,
+        "labels.version_updated",
+        version=Segment(provenance.version, "provenance.version"),
+        date=Segment(provenance.updated.isoformat(), "provenance.updated", "date"),
+    )
+    segments.append(Segment(" "))
+    reviews = provenance.current_reviews("clinical")
+    if reviews:
+        latest = reviews[0]
+        segments += fill(
+            labels.reviewed_by,
+            "labels.reviewed_by",
+            name=Segment(latest.reviewer, "provenance.reviews.reviewer"),
+            role=Segment(latest.role, "provenance.reviews.role"),
+            date=Segment(latest.date.isoformat(), "provenance.reviews.date", "date"),
+        )
+    else:
+        segments.append(Segment(labels.not_reviewed, "labels.not_reviewed"))
+    return tuple(segments)
+
+
+class ReferenceNumbers(dict[str, int]):
+    """Each reference's number in the guide's list of sources, counting from 1."""
+
+    def cite(self, sources: Sequence[str]) -> list[tuple[int, str]]:
+        """The numbers and ids of `sources`, in number order, as a citation shows them."""
+        return sorted((self[source], source) for source in sources)
+
+
+def reference_numbers(article: Article) -> ReferenceNumbers:
+    """Each reference's number in the guide's list of sources, counting from 1."""
+    return ReferenceNumbers(
+        (reference.id, number) for number, reference in enumerate(article.references, 1)
     )
 
 
@@ -113,8 +178,8 @@ def source_date(article: Article) -> datetime.datetime:
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if value.isdigit():
         return datetime.datetime.fromtimestamp(int(value), datetime.UTC)
-    reviewed = article.provenance.last_reviewed
-    return datetime.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=datetime.UTC)
+    made = article.provenance.updated
+    return datetime.datetime(made.year, made.month, made.day, tzinfo=datetime.UTC)
 
 
 def templates_dir() -> Path:

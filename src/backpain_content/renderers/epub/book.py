@@ -24,6 +24,7 @@ from ..shared import (
     environment,
     provenance_line,
     read_static,
+    reference_numbers,
     source_date,
 )
 from .cover import draw_cover
@@ -138,13 +139,19 @@ def build_epub(article: Article, clinic: Clinic | None, options: EpubOptions) ->
     book.set_language(language)
     book.add_author(provenance.source_clinic)
     book.add_metadata("DC", "publisher", clinic.name)
-    book.add_metadata("DC", "date", provenance.last_reviewed.isoformat())
+    book.add_metadata("DC", "date", provenance.updated.isoformat())
     book.add_metadata("DC", "description", article.summary)
     book.add_metadata("DC", "subject", article.condition)
     book.add_metadata("DC", "subject", article.therapy)
     _accessibility(book, labels, options.cover)
 
-    common = {"language": language, "labels": labels, "article": article, "clinic": clinic}
+    common = {
+        "language": language,
+        "labels": labels,
+        "article": article,
+        "clinic": clinic,
+        "numbers": reference_numbers(article),
+    }
     documents: list[epub.EpubItem] = []
     toc: list[_Entry] = []
     landmarks: list[_Entry] = []

@@ -14,7 +14,7 @@ from reportlab.platypus import Flowable, Paragraph
 from .fonts import FONT_BOLD
 from .styles import TEXT
 
-__all__ = ["CheckItem", "OutlineMark", "SessionMarkers", "check_item", "paragraph"]
+__all__ = ["CheckItem", "OutlineMark", "SessionMarkers", "bullet", "check_item", "paragraph"]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -89,6 +89,13 @@ class CheckItem(_SharedParagraph):
             self.canv.setStrokeColor(TEXT)
             self.canv.setLineWidth(1)
             self.canv.rect(self.style.bulletIndent, baseline - size * 0.1, size, size, fill=0)
+
+
+def bullet(markup: str, style: ParagraphStyle) -> Paragraph:
+    """A list item of checked, escaped markup, with a bullet before it."""
+    made = _SharedParagraph(markup, style, bulletText="•", frags=_parsed(markup, style))
+    made._markup = markup
+    return made
 
 
 def check_item(markup: str, style: ParagraphStyle) -> CheckItem:

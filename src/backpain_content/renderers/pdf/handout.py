@@ -34,7 +34,7 @@ def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptio
     """Lay out and write the handout; see `render_pdf`."""
     layout = Layout.make(article, clinic, options)
     furniture = Furniture.make(layout, read_logo(layout.clinic))
-    frame = furniture.frame()
+    first, later = furniture.frame(first=True), furniture.frame(first=False)
     buffer = io.BytesIO()
     doc = HandoutDoc(
         buffer,
@@ -54,10 +54,13 @@ def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptio
         displayDocTitle=True,
         initialFontName=FONT,
         invariant=True,
-        pageTemplates=[PageTemplate(id="handout", frames=[frame])],
+        pageTemplates=[
+            PageTemplate(id="first", frames=[first], autoNextPageTemplate="later"),
+            PageTemplate(id="later", frames=[later]),
+        ],
     )
     try:
-        doc.build(story(layout, frame.height), canvasmaker=doc.canvas_maker())
+        doc.build(story(layout, first.height), canvasmaker=doc.canvas_maker())
     except LayoutError as exc:
         raise ContentError(None, None, f"the handout cannot be laid out: {exc}") from None
     return Handout(buffer.getvalue(), doc.page)

@@ -1,6 +1,7 @@
 """What every page of a handout carries besides its text, and the document that draws it:
-the clinic's name and logo and "Page 1 of 2" above, the source line and the
-general-information note below, drawn once the page count is known.
+the clinic's name and logo and "Page 1 of 2" above, and the general-information note
+below (on the first page with the line on who wrote what, its version and its review),
+drawn once the page count is known.
 """
 
 from __future__ import annotations
@@ -26,20 +27,35 @@ __all__ = ["Furniture", "HandoutDoc"]
 
 
 @dataclass(frozen=True)
+class _Page:
+    """What one kind of page (the first, or any later one) carries besides its text."""
+
+    logo: bool
+    """Whether the header shows the clinic's logo (the first page's does)."""
+    name_width: float
+    """Width of the clinic's name in the header, beside the logo and the page number."""
+    header_height: float
+    footer: tuple[Paragraph, ...]
+    footer_height: float
+
+
+@dataclass(frozen=True)
 class Furniture:
-    """The header and footer of every page, measured."""
+    """The header and footer of the first page and of every later one, measured.
+
+    The first page carries the clinic's logo and the line saying who wrote what, its
+    version and its review; every page carries the clinic's name, the page number and the
+    general-information note.
+    """
 
     layout: Layout
     name: Paragraph
     """The clinic, named as the article names it, in the header."""
-    footer: tuple[Paragraph, ...]
-    """The source line and the general-information note."""
     logo: ImageReader | None
     logo_width: float
     logo_height: float
-    name_width: float
-    header_height: float
-    footer_height: float
+    pages: tuple[_Page, _Page]
+    """The first page, and every later one."""
 
     @classmethod
     def make(cls, layout: Layout, logo: ImageReader | None) -> Furniture:
@@ -51,11 +67,7 @@ class Furniture:
             text.check(part.field or "labels", part.text)
             for part in provenance_line(layout.article, labels)
         )
-        footer = (
-            paragraph(source, layout.styles.footer),
-            text.bold("labels.disclaimer", labels.disclaimer, layout.styles.footer),
-        )
-        footer_height = sum(p.wrap(width, page_height)[1] for p in footer) + sizes.footer * 1.6
+        note = text.bold("labels.disclaimer", labels.disclaimer, layout.styles.footer)
         text.check("clinic.name", clinic.name)
         text.check("clinic.location", clinic.location or "")
         name = text.bold(
@@ -69,45 +81,57 @@ class Furniture:
         page_label_width = pdfmetrics.stringWidth(
             labels.page_of.format(page=99, pages=99), FONT_BOLD, sizes.footer
         )
-        name_width = width - logo_width - page_label_width - sizes.gap * (4 if logo else 2)
-        header_height = max(name.wrap(name_width, page_height)[1], logo_height)
-        header_height += sizes.footer * 1.4
+
+        def page(with_logo: bool, footer: tuple[Paragraph, ...]) -> _Page:
+            shown = logo_width + sizes.gap * 2 if with_logo and logo else 0.0
+            name_width = width - shown - page_label_width - sizes.gap * 2
+            header = max(name.wrap(name_width, page_height)[1], logo_height if shown else 0.0)
+            footer_height = sum(p.wrap(width, page_height)[1] for p in footer) + sizes.footer * 1.6
+            return _Page(shown > 0, name_width, header + sizes.footer * 1.4, footer, footer_height)
+
+        first = page(True, (paragraph(source, layout.styles.footer), note))
+        later = page(False, (note,))
         # Very long names (up to 200 characters each are allowed) must still leave room for
         # the text: a few lines of it on every page.
-        if page_height - 2 * sizes.margin - footer_height - header_height < 8 * sizes.leading:
-            raise ContentError(
-                None,
-                "provenance.source_title",
-                "with the clinic's name and location, too long for every page's header and footer",
-            )
-        return cls(
-            layout, name, footer, logo, logo_width, logo_height, name_width, header_height,
-            footer_height,
-        )  # fmt: skip
+        for kind in (first, later):
+            if (
+                page_height - 2 * sizes.margin - kind.footer_height - kind.header_height
+                < 8 * sizes.leading
+            ):
+                raise ContentError(
+                    None,
+                    "provenance.source_title",
+                    "with the clinic's name and location, too long for every page's header "
+                    "and footer",
+                )
+        return cls(layout, name, logo, logo_width, logo_height, (first, later))
 
-    def frame(self) -> Frame:
-        """Where the text goes: between the header and the footer."""
-        sizes = self.layout.sizes
+    def frame(self, first: bool) -> Frame:
+        """Where the text goes on the first page, or on every later one: between the
+        header and the footer."""
+        sizes, kind = self.layout.sizes, self.pages[0 if first else 1]
         return Frame(
             sizes.margin,
-            sizes.margin + self.footer_height,
+            sizes.margin + kind.footer_height,
             self.layout.width,
-            self.layout.page_height - 2 * sizes.margin - self.footer_height - self.header_height,
+            self.layout.page_height - 2 * sizes.margin - kind.footer_height - kind.header_height,
             leftPadding=0,
             rightPadding=0,
             topPadding=0,
             bottomPadding=0,
-            id="body",
+            id="first" if first else "later",
         )
 
     def draw(self, canvas: Canvas, number: int, total: int) -> None:
         """Draw the header and footer of page `number` of `total`."""
-        layout = self.layout
+        layout, kind = self.layout, self.pages[0 if number == 1 else 1]
         sizes, page_width, page_height = layout.sizes, layout.page_width, layout.page_height
         canvas.saveState()
         top = page_height - sizes.margin
         x = sizes.margin
-        if self.logo:
+        logo_height = 0.0
+        if kind.logo and self.logo:
+            logo_height = self.logo_height
             canvas.drawImage(
                 self.logo,
                 x,
@@ -122,15 +146,15 @@ class Furniture:
         canvas.setFont(FONT_BOLD, sizes.footer)
         canvas.setFillColor(MUTED)
         canvas.drawRightString(page_width - sizes.margin, top - sizes.footer, page)
-        name_height = self.name.wrap(self.name_width, page_height)[1]
-        self.name.drawOn(canvas, x, top - max(self.logo_height, name_height) / 2 - name_height / 2)
-        rule_y = top - self.header_height + sizes.footer * 0.6
+        name_height = self.name.wrap(kind.name_width, page_height)[1]
+        self.name.drawOn(canvas, x, top - max(logo_height, name_height) / 2 - name_height / 2)
+        rule_y = top - kind.header_height + sizes.footer * 0.6
         canvas.setStrokeColor(layout.accent)
         canvas.setLineWidth(1)
         canvas.line(sizes.margin, rule_y, page_width - sizes.margin, rule_y)
 
         y = sizes.margin
-        for part in reversed(self.footer):
+        for part in reversed(kind.footer):
             _, height = part.wrap(layout.width, page_height)
             part.drawOn(canvas, sizes.margin, y)
             y += height

@@ -16,8 +16,8 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from ...errors import ContentError
 from ...model import SectionName
-from ..shared import contact_lines
-from .flowables import OutlineMark, SessionMarkers, check_item, paragraph
+from ..shared import ReferenceNumbers, contact_lines, reference_numbers
+from .flowables import OutlineMark, SessionMarkers, bullet, check_item, paragraph
 from .fonts import FONT
 from .layout import Layout
 from .styles import TEXT
@@ -44,7 +44,7 @@ class _Section:
     body: Callable[[Layout, _Section], list[Flowable]]
     """What follows the heading (and summary)."""
     summary_first: bool = True
-    """Whether the section's summary goes under its heading (the sessions' body has its own)."""
+    """Whether the section's summary goes under its heading."""
     checklist: bool = False
     """Whether its items have boxes to tick by pen."""
 
@@ -59,6 +59,17 @@ def _items(layout: Layout, section: _Section) -> list[Flowable]:
         make(layout.text.titled(f"{section.name}.items[{index}]", item.title, item.summary), style)
         for index, item in enumerate(items)
     ]
+
+
+def _titles(layout: Layout, section: _Section) -> list[Flowable]:
+    """The items' titles only, run together: the handout has room for the full summaries
+    of what dry needling does, the home tips and the safety part, not of every list."""
+    items = getattr(layout.article, section.name).items
+    titles = " · ".join(
+        f"<b>{layout.text.check(f'{section.name}.items[{index}].title', item.title)}</b>"
+        for index, item in enumerate(items)
+    )
+    return [paragraph(titles, layout.styles.body)]
 
 
 def _sessions(layout: Layout, section: _Section) -> list[Flowable]:
@@ -80,12 +91,66 @@ def _sessions(layout: Layout, section: _Section) -> list[Flowable]:
     ]
 
 
+def _cite(numbers: ReferenceNumbers, sources: Sequence[str]) -> str:
+    """The numbers of an item's sources, after it: ` [1, 2]`."""
+    cited = ", ".join(str(number) for number, _ in numbers.cite(sources))
+    return f" [{cited}]" if sources else ""
+
+
+def _safety(layout: Layout, section: _Section) -> list[Flowable]:
+    """The safety groups, each item citing its sources by number; the urgent signs in a
+    box, which sets them apart by more than colour; then the sources the numbers name."""
+    article, text, styles, sizes = layout.article, layout.text, layout.styles, layout.sizes
+    numbers = reference_numbers(article)
+    flowables: list[Flowable] = []
+    for kind, group in article.safety.groups():
+        heading = text.para(f"safety.{kind}.heading", group.heading, styles.subheading)
+        # Summaries only, as bullets under the group's heading: each says what its title
+        # says, and the page has room for the one, not both.
+        items = [
+            bullet(
+                text.check(f"safety.{kind}.items[{index}].summary", item.summary)
+                + _cite(numbers, item.sources),
+                styles.bullet,
+            )
+            for index, item in enumerate(group.items)
+        ]
+        if kind == "urgent_signs":
+            box = Table([[[heading, *items]]], colWidths=[layout.width])
+            box.setStyle(
+                TableStyle(
+                    [
+                        ("FONT", (0, 0), (-1, -1), FONT),
+                        ("BOX", (0, 0), (-1, -1), 2.5, layout.accent),
+                        ("LEFTPADDING", (0, 0), (-1, -1), sizes.gap * 2),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), sizes.gap * 2),
+                        ("TOPPADDING", (0, 0), (-1, -1), 0),
+                        ("BOTTOMPADDING", (0, 0), (-1, -1), sizes.gap),
+                    ]
+                )
+            )
+            flowables += [Spacer(1, sizes.gap), box]
+        else:
+            flowables += [heading, *items]
+    cited = "; ".join(
+        f"{number} {text.check(f'references[{number - 1}].label', reference.label)}"
+        for number, reference in enumerate(article.references, 1)
+    )
+    label = text.check("labels.sources", layout.labels.sources)
+    separator = escape(layout.labels.term_separator)
+    flowables.append(paragraph(f"<b>{label}{separator}</b> {cited}", styles.body))
+    return flowables
+
+
 _SECTIONS = (
-    _Section("mechanisms", _items),
-    _Section("causes", _items),
+    # What dry needling does and goes with, by title: the page has room in full for what a
+    # patient acts on (the home tips, the safety part, the plan) and for no more.
+    _Section("mechanisms", _titles, summary_first=False),
+    _Section("causes", _titles),
     _Section("sessions", _sessions, summary_first=False),
     _Section("lifestyle", _items, checklist=True),
-    _Section("therapies", _items),
+    _Section("therapies", _titles, summary_first=False),
+    _Section("safety", _safety),
 )
 """The handout's sections, in reading order; the closing part follows them."""
 
@@ -114,7 +179,6 @@ def _plan_box(layout: Layout, width: float) -> list[Flowable]:
         [text.para("labels.plan_sessions", labels.plan_sessions, styles.body), ""],
         [text.para("labels.plan_next", labels.plan_next, styles.body), ""],
         [text.para("labels.plan_exercises", labels.plan_exercises, styles.body), ""],
-        ["", ""],
     ]
     inner = width - 2 * sizes.gap
     label_width = max(
@@ -126,7 +190,8 @@ def _plan_box(layout: Layout, width: float) -> list[Flowable]:
     table = Table(
         rows,
         colWidths=[label_width, inner - label_width],
-        rowHeights=[sizes.leading * 1.9] * len(rows),
+        # A third of an inch a line, to write on by pen.
+        rowHeights=[sizes.leading * 1.6] * len(rows),
     )
     table.setStyle(
         TableStyle(
@@ -155,12 +220,9 @@ def _plan_box(layout: Layout, width: float) -> list[Flowable]:
     return [heading, box]
 
 
-def _contact_block(layout: Layout, width: float) -> list[Flowable]:
-    """The clinic's name, location and contact links, with a QR code to its booking page
-    (or website) when it has one."""
-    clinic, labels, text, styles, sizes = (
-        layout.clinic, layout.labels, layout.text, layout.styles, layout.sizes,
-    )  # fmt: skip
+def _contact_details(layout: Layout) -> list[Flowable]:
+    """The clinic's name, location and contact links."""
+    clinic, labels, text, styles = layout.clinic, layout.labels, layout.text, layout.styles
     lines: list[Flowable] = [text.bold("clinic.name", clinic.name, styles.body)]
     if clinic.location:
         lines.append(text.para("clinic.location", clinic.location, styles.body))
@@ -169,8 +231,15 @@ def _contact_block(layout: Layout, width: float) -> list[Flowable]:
         href = escape(line.href).replace('"', "&quot;")
         prefix = text.check("labels", line.prefix)
         lines.append(paragraph(f'{prefix}<a href="{href}" underline="1">{shown}</a>', styles.body))
+    return lines
+
+
+def _qr_code(layout: Layout) -> tuple[list[Flowable], float] | None:
+    """A QR code to the clinic's booking page (or website) with its caption, and its
+    width; None when the clinic has no link."""
+    clinic, labels = layout.clinic, layout.labels
     if clinic.link is None:
-        return lines
+        return None
     from .qr import MAX_VERSION, QrCode, qr_version
 
     if qr_version(clinic.link) > MAX_VERSION:
@@ -184,47 +253,62 @@ def _contact_block(layout: Layout, width: float) -> list[Flowable]:
         )
     size = (1.6 if layout.large_print else 1.0) * inch
     caption = labels.scan_to_book if clinic.booking_url else labels.scan_to_visit
-    qr = [QrCode(clinic.link, size), text.para("labels.scan", caption, styles.caption)]
-    table = Table([[qr, lines]], colWidths=[size + sizes.gap * 3, width - size - sizes.gap * 3])
-    table.setStyle(_TIGHT)
-    return [table]
+    code = [
+        QrCode(clinic.link, size),
+        layout.text.para("labels.scan", caption, layout.styles.caption),
+    ]
+    return code, size + layout.sizes.gap * 3
+
+
+def _row(cells: list[list[Flowable]], widths: list[float], layout: Layout) -> Table:
+    """Columns side by side, each as wide as given (its right padding included)."""
+    row = Table([cells], colWidths=widths)
+    row.setStyle(
+        TableStyle(
+            [
+                *_TIGHT.getCommands(),
+                ("RIGHTPADDING", (0, 0), (-2, 0), layout.sizes.gap * 3),
+            ]
+        )
+    )
+    return row
 
 
 def _side_by_side(layout: Layout) -> Table:
-    """The plan box and the contact details side by side, which saves a third of a page."""
+    """The plan box, the clinic's details and its QR code side by side, which saves a third
+    of a page."""
     closing, sizes, width = layout.article.closing, layout.sizes, layout.width
-    plan_width = (width - sizes.gap * 4) * 0.45
-    contact_width = width - sizes.gap * 4 - plan_width
-    contact = [
-        *_heading(layout, "closing", closing.short_heading, None),
-        *_contact_block(layout, contact_width),
-    ]
-    row = Table(
-        [[_plan_box(layout, plan_width), contact]],
-        colWidths=[plan_width + sizes.gap * 4, contact_width],
-    )
-    row.setStyle(
-        TableStyle([*_TIGHT.getCommands(), ("RIGHTPADDING", (0, 0), (0, 0), sizes.gap * 4)])
-    )
-    return row
+    qr = _qr_code(layout)
+    qr_width = qr[1] if qr else 0.0
+    plan_width = width * 0.4
+    details_width = width - plan_width - qr_width
+    gap = sizes.gap * 3
+    details = [*_heading(layout, "closing", closing.short_heading, None), *_contact_details(layout)]
+    cells = [_plan_box(layout, plan_width - gap), details]
+    widths = [plan_width, details_width]
+    if qr:
+        cells.append(qr[0])
+        widths.append(qr_width)
+    return _row(cells, widths, layout)
 
 
 def _closing(layout: Layout, frame_height: float) -> list[Flowable]:
     """The "My plan" box and the clinic's details: side by side, or one above the other
     in large print."""
-    closing, labels = layout.article.closing, layout.labels
+    closing, labels, width = layout.article.closing, layout.labels, layout.width
     if not layout.large_print:
         row = _side_by_side(layout)
         # A row cannot break across pages: a clinic with very long details gets the stack.
-        if row.wrap(layout.width, frame_height)[1] <= frame_height * 0.9:
+        if row.wrap(width, frame_height)[1] <= frame_height * 0.9:
             # Together, so the bookmarks land on the row's page even when it moves on.
             marks = [OutlineMark(labels.my_plan), OutlineMark(closing.short_heading)]
             return [KeepTogether([*marks, row])]
+    qr = _qr_code(layout)
+    details = _contact_details(layout)
+    contact = [_row([qr[0], details], [qr[1], width - qr[1]], layout)] if qr else details
     return [
-        KeepTogether([OutlineMark(labels.my_plan), *_plan_box(layout, layout.width)]),
-        *_with_heading(
-            layout, "closing", closing.short_heading, None, _contact_block(layout, layout.width)
-        ),
+        KeepTogether([OutlineMark(labels.my_plan), *_plan_box(layout, width)]),
+        *_with_heading(layout, "closing", closing.short_heading, None, contact),
     ]
 
 

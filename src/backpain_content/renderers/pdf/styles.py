@@ -34,7 +34,8 @@ class Sizes:
     gap: float
 
 
-STANDARD = Sizes(body=12, leading=15, title=19, heading=14, footer=8.5, margin=0.5 * inch, gap=4)
+# Margins leave twice the quarter inch that office printers cannot print on.
+STANDARD = Sizes(body=12, leading=15, title=19, heading=14, footer=8.5, margin=0.4 * inch, gap=4)
 LARGE = Sizes(body=18, leading=24, title=28, heading=22, footer=12, margin=0.6 * inch, gap=9)
 
 
@@ -50,6 +51,8 @@ class Styles:
     caption: ParagraphStyle
     footer: ParagraphStyle
     range: ParagraphStyle
+    subheading: ParagraphStyle
+    bullet: ParagraphStyle
 
 
 @functools.lru_cache(maxsize=4)
@@ -83,6 +86,21 @@ def _text_styles(sizes: Sizes) -> Styles:
         ),
         caption=ParagraphStyle("caption", parent=body, fontSize=sizes.body, spaceAfter=0),
         range=ParagraphStyle("range", parent=body, fontName=FONT_BOLD, spaceAfter=0),
+        bullet=ParagraphStyle(
+            "bullet",
+            parent=body,
+            leftIndent=sizes.body * 1.2,
+            bulletIndent=sizes.body * 0.2,
+            spaceAfter=sizes.gap * 0.6,
+        ),
+        subheading=ParagraphStyle(
+            "subheading",
+            parent=body,
+            fontName=FONT_BOLD,
+            spaceBefore=sizes.gap,
+            spaceAfter=sizes.gap * 0.5,
+            keepWithNext=True,
+        ),
         footer=ParagraphStyle(
             "footer",
             parent=body,
