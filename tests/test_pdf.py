@@ -280,12 +280,25 @@ def _header_footer_lines(
         if clinic.location
         else clinic.name
     )
+    # Who wrote what, the version and the review state: once, on the first page.
+    provenance_line = [
+        " ".join(
+            (
+                LABELS.source_article.format(
+                    title=provenance.source_title, clinic=provenance.source_clinic
+                ),
+                LABELS.adapted.format(who=provenance.adapted_by),
+                LABELS.version_updated.format(
+                    version=provenance.version, date=provenance.updated.isoformat()
+                ),
+                LABELS.not_reviewed,
+            )
+        )
+    ]
     return [
         name,
         LABELS.page_of.format(page=number, pages=total),
-        f"{LABELS.source}{LABELS.term_separator} {provenance.source_title}, "
-        f"{provenance.source_clinic}. {LABELS.version} {provenance.version}. "
-        f"{LABELS.last_reviewed} {provenance.last_reviewed.isoformat()}.",
+        *(provenance_line if number == 1 else []),
         LABELS.disclaimer,
     ]
 
@@ -322,14 +335,24 @@ def _items(article: bc.Article) -> Iterator[Any]:
         yield from section.items
 
 
+def _safety_items(article: bc.Article) -> Iterator[Any]:
+    for _, group in article.safety.groups():
+        yield from group.items
+
+
 def _summaries(article: bc.Article) -> list[str]:
-    sections = (article.mechanisms, article.causes, article.lifestyle, article.therapies)
+    """What the handout prints in full: the home tips and the safety part, in plain words.
+    What dry needling does, what it helps with and what goes with it, it prints by title."""
     return [
         article.summary,
-        *(section.summary for section in sections),
+        article.causes.summary,
+        article.lifestyle.summary,
         article.sessions.summary,
         article.sessions.chronic_summary,
-        *(item.summary for item in _items(article)),
+        *(item.summary for item in article.lifestyle.items),
+        article.safety.summary,
+        *(item.summary for item in _safety_items(article)),
+        *(item.title for item in _items(article)),
     ]
 
 
@@ -342,6 +365,8 @@ def _full_text_sentences(article: bc.Article) -> list[str]:
         *article.sessions.paragraphs,
         *article.closing.paragraphs,
         *(item.body for item in _items(article)),
+        *article.safety.intro,
+        *(item.body for item in _safety_items(article)),
     ]
     return [s for p in paragraphs for s in re.split(r"(?<=[.!?:])\s+", _normal(p)) if s]
 
@@ -377,6 +402,9 @@ def test_every_section_is_there_in_reading_order(
         LABELS.sessions_range.format(min=sessions.typical_min, max=sessions.typical_max),
         article.lifestyle.short_heading,
         article.therapies.short_heading,
+        article.safety.short_heading,
+        *(group.heading for _, group in article.safety.groups()),
+        LABELS.sources,
         LABELS.my_plan,
     ]
     assert "3 to 6 sessions" in parts
@@ -430,9 +458,12 @@ def test_header_and_footer_on_every_page(
         text = _normal(page)
         for line in _header_footer_lines(handout, article, number, len(pages)):
             assert _normal(line) in text, f"{line!r} not on page {number} of {variant}/{kind}"
-        assert _normal(provenance.source_title) in text
-        assert _normal(f"{LABELS.version} {provenance.version}") in text
-        assert _normal(f"{LABELS.last_reviewed} 2026-11-27") in text
+        # The first page says who wrote what, the version and that nobody has reviewed it.
+        assert (_normal(provenance.source_title) in text) == (number == 1)
+        assert (_normal(f"Version {provenance.version}, updated 2026-11-27") in text) == (
+            number == 1
+        )
+        assert "Reviewed by" not in page  # no review is recorded, so none is claimed
         other = LABELS.page_of.format(page=number + 1, pages=len(pages))
         assert _normal(other) not in text
 
@@ -499,6 +530,7 @@ def test_metadata_language_and_bookmarks(
         article.sessions.short_heading,
         article.lifestyle.short_heading,
         article.therapies.short_heading,
+        article.safety.short_heading,
         LABELS.my_plan,
         article.closing.short_heading,
     ]
@@ -616,7 +648,7 @@ def test_hostile_text_is_printed_literally(article: bc.Article, tmp_path: Path, 
     assert metadata.author == text
     assert metadata.subject == text
     titles = [title for title, _ in _outline(hostile.reader)]
-    assert titles == [text] * 5 + [LABELS.my_plan, text]
+    assert titles == [text] * 6 + [LABELS.my_plan, text]
 
 
 # Errors
@@ -659,7 +691,7 @@ def test_unreadable_logo_is_a_content_error(article: bc.Article, tmp_path: Path,
         # Vera has Ł and ó but not Ż.
         ("clinic.name", "Żaneta Łukasz Physio", ["U+017B"]),
         ("title", "Dry needling 針", ["U+91DD"]),
-        ("causes.items[2].summary", "Pain ☯ often", ["U+262F"]),
+        ("lifestyle.items[2].summary", "Stretch ☯ often", ["U+262F"]),
     ],
 )
 def test_characters_the_font_cannot_print_are_a_content_error(
@@ -671,11 +703,11 @@ def test_characters_the_font_cannot_print_are_a_content_error(
     elif field == "title":
         article = article.model_copy(update={"title": value})
     else:
-        causes = article.causes
-        items = list(causes.items)
+        tips = article.lifestyle
+        items = list(tips.items)
         items[2] = items[2].model_copy(update={"summary": value})
         article = article.model_copy(
-            update={"causes": causes.model_copy(update={"items": tuple(items)})}
+            update={"lifestyle": tips.model_copy(update={"items": tuple(items)})}
         )
     with pytest.raises(bc.ContentError) as caught:
         bc.render_pdf(article, clinic=clinic)
@@ -752,10 +784,10 @@ def test_separate_processes_give_identical_bytes_dated_source_date_epoch(
     assert metadata["/ModDate"] == _pdf_date(moment)
 
 
-def test_without_source_date_epoch_the_date_is_the_review_date(
+def test_without_source_date_epoch_the_date_is_the_day_the_content_was_made(
     handouts: dict[tuple[str, str], Handout], article: bc.Article
 ) -> None:
-    reviewed = article.provenance.last_reviewed
+    reviewed = article.provenance.updated
     moment = datetime.datetime(reviewed.year, reviewed.month, reviewed.day, tzinfo=datetime.UTC)
     for handout in handouts.values():
         metadata = handout.reader.metadata
@@ -853,7 +885,7 @@ def test_no_qr_code_without_a_clinic_url(
 # Golden text
 
 
-GOLDEN_PAGES = {"letter": 2, "a4": 2, "large-print": 5}
+GOLDEN_PAGES = {"letter": 2, "a4": 2, "large-print": 6}
 
 
 @pytest.mark.parametrize("variant", list(GOLDEN_PAGES))

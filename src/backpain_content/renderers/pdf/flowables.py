@@ -14,7 +14,15 @@ from reportlab.platypus import Flowable, Paragraph
 from .fonts import FONT_BOLD
 from .styles import TEXT
 
-__all__ = ["CheckItem", "OutlineMark", "SessionMarkers", "bullet", "check_item", "paragraph"]
+__all__ = [
+    "CheckItem",
+    "OutlineMark",
+    "SessionMarkers",
+    "bullet",
+    "check_item",
+    "heading",
+    "paragraph",
+]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -26,10 +34,11 @@ def _parsed(markup: str, style: ParagraphStyle) -> list[Any]:
 
 @functools.lru_cache(maxsize=4096)
 def _layout(
-    markup: str, style: ParagraphStyle, width: float
+    markup: str, style: ParagraphStyle, width: float, bullet: str | None
 ) -> tuple[Any, list[Any], list[float], float, float]:
-    """A paragraph's line breaks at a width: its layout, words, line widths and size."""
-    laid_out = Paragraph(markup, style, frags=_parsed(markup, style))
+    """A paragraph's line breaks at a width, with its bullet (which can narrow the first
+    line): its layout, words, line widths and size."""
+    laid_out = Paragraph(markup, style, bulletText=bullet, frags=_parsed(markup, style))
     laid_out.wrap(width, 1e9)
     return (
         laid_out.blPara,  # type: ignore[attr-defined]
@@ -63,7 +72,7 @@ class _SharedParagraph(Paragraph):
         if self._markup is None:
             self._wrapped = super().wrap(available_width, available_height)
         else:
-            layout = _layout(self._markup, self.style, available_width)
+            layout = _layout(self._markup, self.style, available_width, self.bulletText)
             self.blPara, self.frags, self._wrapWidths, self.width, self.height = layout
             self._wrapped = (self.width, self.height)
         self._wrapped_width = available_width
@@ -91,6 +100,14 @@ class CheckItem(_SharedParagraph):
             self.canv.rect(self.style.bulletIndent, baseline - size * 0.1, size, size, fill=0)
 
 
+def heading(markup: str, style: ParagraphStyle, outline: str) -> Paragraph:
+    """A heading of checked, escaped markup, with an entry in the PDF's outline
+    (bookmarks), made on the page where the heading is drawn."""
+    made = paragraph(markup, style)
+    made.outline_title = outline  # type: ignore[attr-defined]
+    return made
+
+
 def bullet(markup: str, style: ParagraphStyle) -> Paragraph:
     """A list item of checked, escaped markup, with a bullet before it."""
     made = _SharedParagraph(markup, style, bulletText="•", frags=_parsed(markup, style))
@@ -106,7 +123,8 @@ def check_item(markup: str, style: ParagraphStyle) -> CheckItem:
 
 
 class OutlineMark(Flowable):
-    """An invisible mark where a section starts: an entry in the PDF's outline (bookmarks)."""
+    """An invisible mark for a heading drawn inside a table, where the document does not
+    see it: an entry in the PDF's outline (bookmarks), made on the page of the table."""
 
     def __init__(self, title: str) -> None:
         super().__init__()

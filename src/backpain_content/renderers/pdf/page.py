@@ -177,13 +177,15 @@ class HandoutDoc(BaseDocTemplate):
         super().__init__(buffer, **kwargs)
 
     def afterFlowable(self, flowable: Flowable) -> None:
-        if isinstance(flowable, OutlineMark):
+        # A heading, or a mark standing for headings drawn inside a table (the closing row).
+        if isinstance(flowable, OutlineMark) or getattr(flowable, "outline_title", None):
             key = f"s{self._marks}"
             self._marks += 1
             # Not `canv.bookmarkPage(key)`: the canvas holds its pages back until the end,
             # and a bookmark made now would point at the first page.
             self._bookmarks.setdefault(self.page, []).append(key)
-            self.canv.addOutlineEntry(flowable.outline_title, key, level=0, closed=False)
+            title = flowable.outline_title  # type: ignore[attr-defined]
+            self.canv.addOutlineEntry(title, key, level=0, closed=False)
 
     def canvas_maker(self) -> Callable[..., Canvas]:
         """The canvas class to build with (`build(story, canvasmaker=...)`)."""

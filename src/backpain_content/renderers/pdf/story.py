@@ -157,7 +157,7 @@ _SECTIONS = (
 
 def _heading(layout: Layout, field: str, heading: str, summary: str | None) -> list[Flowable]:
     parts: list[Flowable] = [
-        layout.text.para(f"{field}.short_heading", heading, layout.styles.heading)
+        layout.text.heading(f"{field}.short_heading", heading, layout.styles.heading)
     ]
     if summary:
         parts.append(layout.text.para(f"{field}.summary", summary, layout.styles.body))
@@ -167,8 +167,8 @@ def _heading(layout: Layout, field: str, heading: str, summary: str | None) -> l
 def _with_heading(
     layout: Layout, field: str, heading: str, summary: str | None, body: Sequence[Flowable]
 ) -> list[Flowable]:
-    """A section: its bookmark, heading and summary kept with the first part of its body."""
-    parts = [OutlineMark(heading), *_heading(layout, field, heading, summary)]
+    """A section: its heading (and bookmark) and summary kept with the first part of its body."""
+    parts = _heading(layout, field, heading, summary)
     return [KeepTogether(parts + list(body[:1])), *body[1:]]
 
 
@@ -204,7 +204,7 @@ def _plan_box(layout: Layout, width: float) -> list[Flowable]:
             ]
         )
     )
-    heading = text.para("labels.my_plan", labels.my_plan, styles.heading)
+    heading = text.heading("labels.my_plan", labels.my_plan, styles.heading)
     box = Table([[table]], colWidths=[width])
     box.setStyle(
         TableStyle(
@@ -307,7 +307,7 @@ def _closing(layout: Layout, frame_height: float) -> list[Flowable]:
     details = _contact_details(layout)
     contact = [_row([qr[0], details], [qr[1], width - qr[1]], layout)] if qr else details
     return [
-        KeepTogether([OutlineMark(labels.my_plan), *_plan_box(layout, width)]),
+        KeepTogether(_plan_box(layout, width)),
         *_with_heading(layout, "closing", closing.short_heading, None, contact),
     ]
 

@@ -12,7 +12,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Paragraph
 
 from ...errors import ContentError
-from .flowables import paragraph
+from .flowables import heading, paragraph
 
 __all__ = ["Text", "escape"]
 
@@ -44,6 +44,10 @@ class Text:
     def para(self, field: str, text: str, style: ParagraphStyle) -> Paragraph:
         """A paragraph of plain text."""
         return paragraph(self.check(field, text), style)
+
+    def heading(self, field: str, text: str, style: ParagraphStyle) -> Paragraph:
+        """A heading of plain text, with a bookmark of the same words."""
+        return heading(self.check(field, text), style, text)
 
     def bold(self, field: str, text: str, style: ParagraphStyle) -> Paragraph:
         """A paragraph of plain text, in bold."""
