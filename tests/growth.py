@@ -11,7 +11,17 @@ import backpain_content as bc
 
 SECTIONS_WITH_ITEMS = ("mechanisms", "causes", "lifestyle", "therapies")
 # Identifiers and facts that must keep their form; every other string is text.
-_NOT_TEXT = {"id", "language", "version", "updated", "review_due", "accessed", "url", "kind", "sources"}
+_NOT_TEXT = {
+    "id",
+    "language",
+    "version",
+    "updated",
+    "review_due",
+    "accessed",
+    "url",
+    "kind",
+    "sources",
+}
 _COUNTER = itertools.count(1)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -77,7 +78,7 @@ def test_heading_level_sets_the_top_heading(article: bc.Article, level: int) -> 
     assert min(headings) == level
     # Sections under the title, and the safety section's groups under it.
     assert max(headings) == level + 2
-    assert all(b - a <= 1 for a, b in zip(headings, headings[1:], strict=False))
+    assert all(b - a <= 1 for a, b in itertools.pairwise(headings))
 
 
 def test_chosen_sections_only_in_the_order_asked(article: bc.Article) -> None:

@@ -1,0 +1,145 @@
+"""`backpain-content lint`: every flag it claims to raise, each on a small file written here,
+and the bundled guide clean."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import backpain_content as bc
+from backpain_content.lint import lint
+from command import run_cli
+from tomlwriter import dumps
+
+
+def _guide(tmp_path: Path, change: Any) -> Path:
+    data = bc.load_article().model_dump(mode="json")
+    change(data)
+    path = tmp_path / "guide.toml"
+    path.write_text(dumps(data), encoding="utf-8")
+    return path
+
+
+def _flags(path: Path) -> list[str]:
+    result = run_cli("lint", str(path))
+    assert result.returncode == 1, result.stdout + result.stderr
+    return [
+        line.strip().removeprefix("flag: ")
+        for line in result.stdout.splitlines()
+        if line.strip().startswith("flag:")
+    ]
+
+
+def test_the_bundled_guide_is_clean() -> None:
+    result = run_cli("lint")
+    assert result.returncode == 0, result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0] == "bundled dry-needling-back-pain.en-CA: 39 summaries"
+    assert lines[-1] == "bundled dry-needling-back-pain.en-CA: nothing to look at"
+    # Every summary gets a grade and a word count.
+    rows = [line.split() for line in lines[2:-1]]
+    assert len(rows) == 39
+    assert all(float(grade) <= 8 and 1 <= int(words) <= 25 for grade, words, _ in rows)
+
+
+def test_a_summary_above_grade_8_is_flagged(tmp_path: Path) -> None:
+    def hard(data: dict[str, Any]) -> None:
+        data["lifestyle"]["items"][1]["summary"] = (
+            "Regular cardiovascular conditioning substantially strengthens paravertebral "
+            "musculature, considerably improving flexibility and diminishing susceptibility."
+        )
+
+    assert _flags(_guide(tmp_path, hard)) == [
+        "lifestyle.items[1].summary: reads at grade 35.8, above 8"
+    ]
+
+
+def test_a_title_styled_unlike_its_siblings_is_flagged(tmp_path: Path) -> None:
+    def odd(data: dict[str, Any]) -> None:
+        data["mechanisms"]["items"][1]["title"] = "REDUCES PAIN"
+        data["therapies"]["items"][2]["title"] = "Shockwave Therapy."
+        data["safety"]["serious_risks"]["items"][0]["title"] = "Serious Problems Are Rare"
+
+    assert _flags(_guide(tmp_path, odd)) == [
+        "mechanisms.items[1].title: is styled 'all capitals', unlike its siblings ('mixed capitals')",
+        "therapies.items[2].title: is styled 'ends with punctuation', unlike its siblings ('no end punctuation')",
+        "safety.serious_risks.items[0].title: is styled 'title', unlike its siblings ('sentence')",
+    ]
+
+
+def test_the_sources_own_mixed_title_case_is_not_flagged() -> None:
+    """The article's titles stay as its author wrote them ("Spinal joint pain" beside
+    "Muscle Strain"): their case is not compared, only what the guide writes itself."""
+    article = bc.load_article()
+    assert {item.title for item in article.causes.items} >= {"Spinal joint pain", "Muscle Strain"}
+    assert lint(article).findings == ()
+
+
+def test_a_safety_item_without_a_reference_is_flagged(tmp_path: Path) -> None:
+    def unsourced(data: dict[str, Any]) -> None:
+        data["safety"]["tell_your_physio"]["items"][0]["sources"] = []
+        # Its reference is then cited by nothing: flagged too.
+
+    assert _flags(_guide(tmp_path, unsourced)) == [
+        "safety.tell_your_physio.items[0].sources: names no reference: every safety claim needs one",
+        "references[10]: 'munoz-2022' is cited by no item",
+    ]
+
+
+def test_an_item_resting_only_on_weaker_sources_is_flagged(tmp_path: Path) -> None:
+    def weak(data: dict[str, Any]) -> None:
+        data["safety"]["urgent_signs"]["items"][2]["sources"] = ["alberta-911"]
+
+    assert _flags(_guide(tmp_path, weak)) == [
+        "safety.urgent_signs.items[2].sources: rests on no regulator, public health service or study"
+    ]
+
+
+def test_a_reference_no_item_cites_is_flagged(tmp_path: Path) -> None:
+    def unused(data: dict[str, Any]) -> None:
+        data["references"].append(
+            {**data["references"][0], "id": "spare-2024", "label": "Spare 2024"}
+        )
+
+    assert _flags(_guide(tmp_path, unused)) == ["references[16]: 'spare-2024' is cited by no item"]
+
+
+def test_a_review_past_due_is_flagged(tmp_path: Path) -> None:
+    def overdue(data: dict[str, Any]) -> None:
+        data["provenance"]["review_due"] = "2022-01-31"
+
+    assert _flags(_guide(tmp_path, overdue)) == [
+        "provenance.review_due: the review was due on 2022-01-31"
+    ]
+    article = bc.load_article()
+    assert (
+        lint(article, today=datetime.date(2028, 11, 28)).findings[-1].field
+        == "provenance.review_due"
+    )
+
+
+def test_a_file_that_does_not_load_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("title = ", encoding="utf-8")
+    result = run_cli("lint", str(bad))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"backpain-content: error: {bad}: is not valid TOML")
+
+
+def test_without_textstat_the_grades_are_skipped_with_a_note(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from backpain_content.cli import main
+
+    monkeypatch.setitem(sys.modules, "textstat", None)
+    assert main(["lint"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "note: reading grades not checked: pip install 'backpain-content[lint]' (textstat)" in out
+    )
+    assert "    -     21  summary" in out
