@@ -448,7 +448,8 @@ def test_ten_and_a_hundred_times_the_article_render_in_every_format(
     big = scaled(article, factor)
     assert len(big.causes.items) == 6 * factor
     html = bc.render_html(big)
-    assert html.count('class="bpc-item-title"') == 21 * factor
+    safety = sum(len(group.items) for _, group in article.safety.groups())
+    assert html.count('class="bpc-item-title"') == 21 * factor + safety
     pdf = bc.render_pdf(big)
     assert _pages(pdf) > 2 * factor // 2
     assert _pages(bc.render_pdf(big, options=bc.HandoutOptions(large_print=True))) > 6
