@@ -451,7 +451,8 @@ def test_ten_and_a_hundred_times_the_article_render_in_every_format(
     safety = sum(len(group.items) for _, group in article.safety.groups())
     assert html.count('class="bpc-item-title"') == 21 * factor + safety
     pdf = bc.render_pdf(big)
-    assert _pages(pdf) > 2 * factor // 2
+    # The handout prints three of the lists by title: it grows more slowly than the guide.
+    assert _pages(pdf) >= 2 + factor // 4
     assert _pages(bc.render_pdf(big, options=bc.HandoutOptions(large_print=True))) > 6
     with zipfile.ZipFile(io.BytesIO(bc.render_epub(big))) as book:
         assert book.read("EPUB/causes.xhtml").count(b"<li>") == 6 * factor
