@@ -33,7 +33,8 @@ def scaled(article: bc.Article, factor: int) -> bc.Article:
         section = data[name]
         section["intro"] = section["intro"] * factor
         section["items"] = [
-            {**item, "title": f"{item['title']} ({copy + 1})"}
+            # Each copy its own id too: ids are unique in a guide.
+            {**item, "title": f"{item['title']} ({copy + 1})", "id": f"{item['id']}-{copy + 1}"}
             for copy in range(factor)
             for item in section["items"]
         ]

@@ -264,7 +264,9 @@ def test_a_renderer_failing_after_others_succeeded_changes_nothing(
 ) -> None:
     ran: list[str] = []
 
-    def broken(article: bc.Article, clinic: bc.Clinic | None, paper: bc.Paper) -> formats.Output:
+    def broken(
+        article: bc.Article, clinic: bc.Clinic | None, paper: bc.Paper, plan: object
+    ) -> formats.Output:
         ran.append(article.id)
         raise RuntimeError("the ePub renderer broke")
 

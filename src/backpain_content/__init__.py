@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from ._version import __version__
-from .content import bundled_articles, load_article, load_bundled, load_clinic
+from .content import bundled_articles, load_article, load_bundled, load_clinic, load_plan
 from .errors import ContentError
 from .formats import FORMATS, Format, Rendered, render
 from .labels import Labels, labels_for
@@ -25,7 +25,13 @@ from .model import (
     LifestyleTip,
     Mechanism,
     MechanismsSection,
+    PatientPlan,
     Provenance,
+    Reference,
+    Review,
+    SafetyGroup,
+    SafetyItem,
+    SafetySection,
     SectionName,
     SessionGuidance,
     TherapiesSection,
@@ -59,8 +65,14 @@ __all__ = [
     "Mechanism",
     "MechanismsSection",
     "Paper",
+    "PatientPlan",
     "Provenance",
+    "Reference",
     "Rendered",
+    "Review",
+    "SafetyGroup",
+    "SafetyItem",
+    "SafetySection",
     "SectionName",
     "SessionGuidance",
     "SmtpSettings",
@@ -76,6 +88,7 @@ __all__ = [
     "load_article",
     "load_bundled",
     "load_clinic",
+    "load_plan",
     "render",
     "render_epub",
     "render_html",

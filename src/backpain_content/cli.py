@@ -19,6 +19,7 @@ from .content import (
     load_article,
     load_bundled,
     load_clinic,
+    load_plan,
 )
 from .errors import ContentError, one_line, printable
 from .formats import FORMATS, Format, choose, format_names
@@ -92,6 +93,22 @@ def _parser() -> argparse.ArgumentParser:
         "--clinic", metavar="FILE.toml", help="the clinic's own name, contact details and branding"
     )
     export.add_argument(
+        "--plan",
+        metavar="FILE.toml",
+        help=(
+            "a patient's plan (see 'schema plan'): the patient's own copies, named "
+            "ID.LANGUAGE.personal.SUFFIX unless --file-stem says otherwise"
+        ),
+    )
+    export.add_argument(
+        "--file-stem",
+        metavar="STEM",
+        help=(
+            "name the files STEM.SUFFIX: letters, digits, '.', '_' and '-' (for a patient's "
+            "copies, a reference of your own, never the patient's name)"
+        ),
+    )
+    export.add_argument(
         "article",
         nargs="?",
         metavar="ARTICLE_FILE",
@@ -103,11 +120,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     schema = commands.add_parser(
         "schema",
-        help="print the JSON Schema of a guide file (or a clinic file)",
-        description="Print the JSON Schema of a guide's or a clinic's TOML file, for editors.",
+        help="print the JSON Schema of a guide file (or a clinic or plan file)",
+        description=(
+            "Print the JSON Schema of a guide's, a clinic's or a patient's plan TOML file, "
+            "for editors."
+        ),
     )
     schema.add_argument(
-        "kind", nargs="?", choices=("article", "clinic"), default="article", help="default: article"
+        "kind",
+        nargs="?",
+        choices=("article", "clinic", "plan"),
+        default="article",
+        help="default: article",
     )
     mail = commands.add_parser(
         "email",
@@ -127,6 +151,12 @@ def _parser() -> argparse.ArgumentParser:
         help="sender address (default: the clinic's email)",
     )
     mail.add_argument("--clinic", metavar="FILE.toml", help="the clinic's details and branding")
+    mail.add_argument(
+        "--plan",
+        metavar="FILE.toml",
+        help="the patient's plan: the message names their next appointment and attaches their "
+        "own ePub",
+    )
     mail.add_argument("--eml", metavar="FILE", help="write the message to FILE and send nothing")
     mail.add_argument("--smtp-host", metavar="HOST", help="the clinic's mail server")
     mail.add_argument("--smtp-port", type=int, metavar="PORT", help="default: 587, or 465 with tls")
@@ -205,26 +235,34 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "email":
         return _email(args)
     if args.command == "export" and args.clinics:
+        if args.plan or args.file_stem:
+            option = "--plan" if args.plan else "--file-stem"
+            raise ContentError(None, option, "is for one clinic's files, not with --clinics")
         return _export_group(args)
     return _export(args)
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .output import render_formats, write_files
+    from .output import file_stem, render_formats, write_files
 
     article = load_article(args.article)
     clinic = load_clinic(args.clinic) if args.clinic else None
+    plan = load_plan(args.plan, article) if args.plan else None
+    stem = file_stem(args.file_stem) if args.file_stem is not None else None
     try:
-        rendered = render_formats(article, _chosen_formats(args), clinic=clinic, paper=args.paper)
+        rendered = render_formats(
+            article, _chosen_formats(args), clinic=clinic, paper=args.paper, plan=plan
+        )
     except ContentError as exc:
         raise (in_clinic_file(exc, args.clinic) if args.clinic else exc) from None
-    files = [(out.filename, out.data) for out in rendered]
+    files = [(f"{stem}{out.format.suffix}" if stem else out.filename, out.data) for out in rendered]
+    shorten = "the plan's names or note" if plan else "the summaries and headings"
     for path, out in zip(write_files(args.out, files), rendered, strict=True):
         print(printable(str(path)))
         if out.too_long:
             print(
                 f"{PROG}: warning: {printable(str(path))} has {out.pages} pages, more than the "
-                f"{out.page_limit} a handout should have; shorten the summaries and headings",
+                f"{out.page_limit} a handout should have; shorten {shorten}",
                 file=sys.stderr,
             )
     _say_whose_branding(article, clinic)
@@ -391,8 +429,9 @@ def _email(args: argparse.Namespace) -> int:
         raise ContentError(None, "from", "give --from, or an email address in the clinic file")
     if not args.eml and not args.smtp_host:
         raise ContentError(None, "smtp-host", "give --smtp-host to send, or --eml FILE to save")
+    plan = load_plan(args.plan, article) if args.plan else None
     message = build_guide_email(
-        article, to=args.to, sender=sender, clinic=clinic, patient_name=args.name
+        article, to=args.to, sender=sender, clinic=clinic, patient_name=args.name, plan=plan
     )
     if args.eml:
         print(printable(str(write_atomic(args.eml, message.as_bytes()))))

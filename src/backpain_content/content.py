@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 
 from .errors import ContentError
 from .logo import find_logo, prepared
-from .model import Article, Clinic, Record, validation_message
+from .model import Article, Clinic, PatientPlan, Record, validation_message
 
 # The package is installed as plain files (the templates and fonts are read by path too).
 _ARTICLES = Path(__file__).resolve().parent / "articles"
@@ -23,6 +23,7 @@ __all__ = [
     "load_article",
     "load_bundled",
     "load_clinic",
+    "load_plan",
     "validation_message",
 ]
 
@@ -119,6 +120,23 @@ def load_clinic(
     found = find_logo(str(clinic.logo), file, root)
     prepared(found, "logo", file)
     return clinic.model_copy(update={"logo": found})
+
+
+def load_plan(path: str | os.PathLike[str], article: Article | None = None) -> PatientPlan:
+    """The patient's plan in the TOML file at `path`, checked against `article` when given
+    (each chosen home tip must be one of its tips).
+
+    A plan is personal health information: errors name the file and the field, never a
+    value from it (a tip's id, which is the guide's, excepted).
+    """
+    file = Path(path)
+    plan = _validate(PatientPlan, _read_toml(file), file)
+    if article is not None:
+        try:
+            plan.check(article)
+        except ContentError as exc:
+            raise ContentError(file, (exc.field or "").removeprefix("plan."), exc.problem) from None
+    return plan
 
 
 def in_clinic_file(error: ContentError, path: str | os.PathLike[str]) -> ContentError:

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from .errors import ContentError
-from .model import Article, Clinic
+from .model import Article, Clinic, PatientPlan
 from .options import EpubOptions, HandoutOptions, HtmlOptions, Paper
 from .renderers.epub import EXTRA_HINT, epub_available
 
@@ -47,8 +47,9 @@ class Format:
     """MIME type of the output."""
     description: str
     """One line for `--help`."""
-    render: Callable[[Article, Clinic | None, Paper], Output]
-    """Renders a whole guide, for a paper size where that matters."""
+    render: Callable[[Article, Clinic | None, Paper, PatientPlan | None], Output]
+    """Renders a whole guide, for a paper size where that matters, and for a patient's
+    plan when one is given."""
     available: Callable[[], bool] = field(default=lambda: True)
     """Whether what the format needs is installed (the ePub needs an optional extra)."""
     missing: str = ""
@@ -62,7 +63,8 @@ class Rendered:
     format: Format
     """The format it is in."""
     filename: str
-    """A file name to download or save it as: `ID.LANGUAGE.SUFFIX`."""
+    """A file name to download or save it as: `ID.LANGUAGE.SUFFIX`, or
+    `ID.LANGUAGE.personal.SUFFIX` with a patient's plan (never anything of the plan)."""
     data: bytes
     """The file's bytes."""
     pages: int | None = None
@@ -88,9 +90,11 @@ class Rendered:
         )
 
 
-def output_name(article: Article, fmt: Format) -> str:
-    """File name of a guide in a format: `dry-needling-back-pain.en-CA.html`."""
-    return f"{article.id}.{article.language}{fmt.suffix}"
+def output_name(article: Article, fmt: Format, personal: bool = False) -> str:
+    """File name of a guide in a format: `dry-needling-back-pain.en-CA.html`, or
+    `dry-needling-back-pain.en-CA.personal.html` for one made with a patient's plan (a
+    neutral name: nothing of the plan goes into a file name)."""
+    return f"{article.id}.{article.language}{'.personal' if personal else ''}{fmt.suffix}"
 
 
 def render(
@@ -100,40 +104,51 @@ def render(
     *,
     clinic: Clinic | None = None,
     paper: Paper = "letter",
+    plan: PatientPlan | None = None,
 ) -> Rendered:
     """`article` in the format called `format` (see `FORMATS`), with what serving it needs:
-    bytes, media type, a download file name and a strong ETag.
+    bytes, media type, a download file name and a strong ETag; for a patient's `plan`,
+    their own copy (serve it with `Cache-Control: private, no-store`).
 
     An unknown format, or one whose optional extra is not installed, is a `ContentError`.
     """
     fmt = get_format(format)
-    out = fmt.render(article, clinic, paper)
-    return Rendered(fmt, output_name(article, fmt), out.data, out.pages, out.page_limit)
+    out = fmt.render(article, clinic, paper, plan)
+    name = output_name(article, fmt, personal=plan is not None)
+    return Rendered(fmt, name, out.data, out.pages, out.page_limit)
 
 
-def _html_page(article: Article, clinic: Clinic | None, paper: Paper) -> Output:
+def _html_page(
+    article: Article, clinic: Clinic | None, paper: Paper, plan: PatientPlan | None
+) -> Output:
     from .renderers.html import render_html
 
-    page = render_html(article, clinic=clinic, options=HtmlOptions(standalone=True))
+    page = render_html(article, clinic=clinic, plan=plan, options=HtmlOptions(standalone=True))
     return Output(page.encode("utf-8"))
 
 
-def _handout(large_print: bool) -> Callable[[Article, Clinic | None, Paper], Output]:
-    def render(article: Article, clinic: Clinic | None, paper: Paper) -> Output:
+def _handout(
+    large_print: bool,
+) -> Callable[[Article, Clinic | None, Paper, PatientPlan | None], Output]:
+    def render(
+        article: Article, clinic: Clinic | None, paper: Paper, plan: PatientPlan | None
+    ) -> Output:
         from .renderers.pdf import page_limit
         from .renderers.pdf.handout import build_handout
 
         options = HandoutOptions(paper=paper, large_print=large_print)
-        handout = build_handout(article, clinic, options)
+        handout = build_handout(article, clinic, options, plan)
         return Output(handout.pdf, handout.pages, page_limit(options))
 
     return render
 
 
-def _epub(article: Article, clinic: Clinic | None, paper: Paper) -> Output:
+def _epub(
+    article: Article, clinic: Clinic | None, paper: Paper, plan: PatientPlan | None
+) -> Output:
     from .renderers.epub import render_epub
 
-    return Output(render_epub(article, clinic=clinic, options=EpubOptions()))
+    return Output(render_epub(article, clinic=clinic, plan=plan, options=EpubOptions()))
 
 
 FORMATS: tuple[Format, ...] = (

@@ -8,8 +8,9 @@ from __future__ import annotations
 import functools
 import tomllib
 from pathlib import Path
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 _LABELS = Path(__file__).resolve().parent / "labels"
 
@@ -65,6 +66,40 @@ class Labels(BaseModel):
     """Line of the plan box for the next appointment."""
     plan_exercises: str
     """Line of the plan box for exercises."""
+    your_plan: str
+    """Heading of a patient's own plan in the web page and the ePub."""
+    plan_patient: str
+    """Label of the patient's name in a plan."""
+    plan_for: str
+    """Title of the handout's plan box with the patient's name, with `{patient}`."""
+    plan_physiotherapist: str
+    """Label of the physiotherapist in a plan."""
+    plan_note: str
+    """Label of the physiotherapist's note in a plan."""
+    plan_tips: str
+    """Label of the home tips chosen in a plan."""
+    plan_chosen: str
+    """Marks a home tip chosen for the patient."""
+    plan_made: str
+    """Label of the day a plan was made."""
+    plan_range: str
+    """A range of sessions planned, with `{min}` and `{max}`."""
+    date_long: str
+    """A date written out, with `{weekday}`, `{month}`, `{day}` and `{year}`."""
+    date_short: str
+    """A date written out without the day of the week, with `{month}`, `{day}` and `{year}`."""
+    date_and_time: str
+    """A date and a time of day, with `{date}` and `{time}`."""
+    time_of_day: str
+    """A time of day, with `{hour}`, `{minute}` and, on a 12-hour clock, `{period}`."""
+    hour_clock: Literal[12, 24]
+    """Whether times are told on a 12-hour or a 24-hour clock."""
+    weekdays: Annotated[tuple[str, ...], Field(min_length=7, max_length=7)]
+    """The names of the days, Monday first."""
+    months: Annotated[tuple[str, ...], Field(min_length=12, max_length=12)]
+    """The names of the months, January first."""
+    day_periods: Annotated[tuple[str, ...], Field(min_length=2, max_length=2)]
+    """Before noon and after noon, on a 12-hour clock (`a.m.`, `p.m.`)."""
     scan_to_book: str
     """Caption of a QR code that opens the booking page."""
     scan_to_visit: str
@@ -97,6 +132,13 @@ class Labels(BaseModel):
     """How to open an ePub on a computer."""
     email_safety_more: str
     """Introduces the urgent signs in the guide email."""
+    email_plan_next: str
+    """Names the next appointment in a personal email, with `{when}` and `{physiotherapist}`."""
+    email_plan_physiotherapist: str
+    """Names the physiotherapist in a personal email without an appointment, with
+    `{physiotherapist}`."""
+    email_plan_attached: str
+    """Says the attached guide is the patient's own."""
     email_contact_heading: str
     """Heading of the clinic's contact details in the email."""
     email_signoff: str

@@ -12,7 +12,16 @@ from pathlib import Path
 from typing import Annotated, Any, Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from .errors import ContentError
 
@@ -28,6 +37,7 @@ __all__ = [
     "LifestyleTip",
     "Mechanism",
     "MechanismsSection",
+    "PatientPlan",
     "Provenance",
     "Record",
     "Reference",
@@ -184,14 +194,25 @@ def validation_message(error: ValidationError) -> tuple[str, str]:
     first = errors[0]
     loc = first["loc"]
     kind = first["type"]
+    ctx = first.get("ctx", {})
     if kind == "missing":
         problem = "is required but missing"
     elif kind == "extra_forbidden":
         problem = "is not a known field (check the spelling)"
     elif kind == "string_pattern_mismatch" and loc and str(loc[-1]) in _HINTS:
         problem = _HINTS[str(loc[-1])]
+    elif kind == "string_pattern_mismatch" and len(loc) > 1 and isinstance(loc[-1], int):
+        problem = (
+            "must be an id: lowercase letters, digits and single hyphens, such as stretch-daily"
+        )
     elif kind == "literal_error":
-        problem = f"must be {first.get('ctx', {}).get('expected', 'one of the accepted values')}"
+        problem = f"must be {ctx.get('expected', 'one of the accepted values')}"
+    elif kind in ("string_too_long", "too_long") and "max_length" in ctx:
+        # Only the lengths: the text may be a patient's.
+        value = error.errors()[0].get("input")
+        unit = "characters" if isinstance(value, str) else "items"
+        length = f"has {len(value)} {unit}; " if isinstance(value, str | list | tuple) else ""
+        problem = f"{length}at most {ctx['max_length']} {unit} are allowed"
     else:
         problem = str(first["msg"]).removeprefix("Value error, ")
     more = len(errors) - 1
@@ -297,6 +318,9 @@ class Provenance(Record):
 
 
 class _Item(Record):
+    id: Slug
+    """Stable identifier, unique in the guide, such as `stretch-daily`: plans and
+    translations refer to the item by it, so it stays when the wording changes."""
     title: Line
     """Short heading of the item, as in the article."""
     body: Text
@@ -571,15 +595,126 @@ class Article(Record):
             for position, source in enumerate(sources):
                 if source not in known:
                     raise ValueError(f"{path}[{position}] names no reference: {source!r}")
-        ids = [item.id for _, group in self.safety.groups() for item in group.items]
+        ids = [item.id for item in self.items()]
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
-            raise ValueError(f"safety item id {twice[0]!r} is used twice")
+            raise ValueError(f"item id {twice[0]!r} is used twice; every item's id is its own")
         return self
+
+    def items(self) -> tuple[Mechanism | Cause | LifestyleTip | Therapy | SafetyItem, ...]:
+        """Every item of the guide, in reading order."""
+        found: list[Mechanism | Cause | LifestyleTip | Therapy | SafetyItem] = []
+        for name in ("mechanisms", "causes", "lifestyle", "therapies"):
+            found.extend(getattr(self, name).items)
+        found.extend(item for _, group in self.safety.groups() for item in group.items)
+        return tuple(found)
 
     def reference(self, reference_id: str) -> Reference:
         """The reference with this id."""
         return next(r for r in self.references if r.id == reference_id)
+
+
+PLAN_NOTE_MAX = 140
+"""The longest note a plan may carry: the handout's plan box has room for it."""
+PLAN_PATIENT_MAX = 50
+"""The longest patient's name a plan may carry: it titles the handout's plan box."""
+PLAN_PHYSIOTHERAPIST_MAX = 60
+"""The longest physiotherapist's name and role a plan may carry."""
+
+
+def _check_sessions(value: int | tuple[int, int]) -> int | tuple[int, int]:
+    counts = (value,) if isinstance(value, int) else value
+    if any(count < 1 or count > 100 for count in counts):
+        raise ValueError("must be between 1 and 100 sessions")
+    if isinstance(value, tuple) and value[0] > value[1]:
+        raise ValueError("must be a range from the fewer to the more sessions, such as [3, 6]")
+    return value
+
+
+def _check_appointment(
+    value: datetime.datetime | datetime.date,
+) -> datetime.datetime | datetime.date:
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        raise ValueError("must be the clinic's local date and time, without a time zone offset")
+    return value
+
+
+def _sessions_input(value: object) -> object:
+    def count(item: object) -> bool:
+        return isinstance(item, int) and not isinstance(item, bool)
+
+    if count(value) or (
+        isinstance(value, list | tuple) and len(value) == 2 and all(map(count, value))
+    ):
+        return value
+    raise ValueError("must be a number of sessions, such as 4, or a range, such as [3, 6]")
+
+
+_APPOINTMENT = "must be a date and time, such as 2026-12-03T09:30:00, or a date, such as 2026-12-03"
+
+
+def _appointment_input(value: object) -> object:
+    if value is None or isinstance(value, datetime.date):  # a datetime is a date too
+        return value
+    if isinstance(value, datetime.time):
+        raise ValueError(f"has a time but no date: it {_APPOINTMENT}")
+    if isinstance(value, str):
+        # Parsed here, so a date alone (as JSON gives it) is a date, not midnight that day.
+        try:
+            if len(value) == len("2026-12-03"):
+                return datetime.date.fromisoformat(value)
+            return datetime.datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    raise ValueError(_APPOINTMENT)
+
+
+class PatientPlan(Record):
+    """One patient's plan, as their physiotherapist made it: personal health information,
+    which the package never puts in file names, metadata, messages or lasting caches."""
+
+    patient: Annotated[Line, Field(max_length=PLAN_PATIENT_MAX)] | None = None
+    """The patient's name, as they like to be greeted (optional; at most 50 characters)."""
+    physiotherapist: Annotated[Line, Field(max_length=PLAN_PHYSIOTHERAPIST_MAX)]
+    """The physiotherapist's name and role, such as `Amrit Dhillon, physiotherapist` (at
+    most 60 characters)."""
+    sessions: Annotated[
+        int | tuple[int, int], BeforeValidator(_sessions_input), AfterValidator(_check_sessions)
+    ]
+    """Sessions planned: a number, or a range such as `[3, 6]`."""
+    next_appointment: Annotated[
+        datetime.datetime | datetime.date | None,
+        BeforeValidator(_appointment_input),
+        AfterValidator(_check_appointment),
+    ] = None
+    """The next appointment, in the clinic's local time: a date and time
+    (`2026-12-03T09:30:00`), or a date alone when the time is not known."""
+    home_tips: tuple[Slug, ...] = ()
+    """The home tips the physiotherapist chose, by the guide's item ids, such as `stretch-daily`."""
+    note: Annotated[Line, Field(max_length=PLAN_NOTE_MAX)] | None = None
+    """A short note from the physiotherapist, on one line (at most 140 characters)."""
+    made: datetime.date | None = None
+    """The day the plan was made (optional)."""
+
+    @field_validator("home_tips")
+    @classmethod
+    def _tips_once(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("names a tip twice")
+        return value
+
+    def check(self, article: Article) -> None:
+        """Raise `ContentError` naming the field when a chosen tip is not a home tip of
+        `article` (the tip's id is the guide's, not the patient's, so it is named)."""
+        tips = {tip.id for tip in article.lifestyle.items}
+        for index, tip in enumerate(self.home_tips):
+            if tip not in tips:
+                raise ContentError(
+                    None,
+                    f"plan.home_tips[{index}]",
+                    f"names no home tip of the guide: {tip!r} "
+                    f"(its tips: {', '.join(sorted(tips))})",
+                )
 
 
 class Clinic(Record):

@@ -16,10 +16,32 @@ from pathlib import Path
 
 from .errors import ContentError
 from .formats import Format, Rendered, choose, output_name, render
-from .model import Article, Clinic
+from .model import Article, Clinic, PatientPlan
 from .options import Paper
 
-__all__ = ["export", "output_name", "render_formats", "write_atomic", "write_files"]
+__all__ = [
+    "export",
+    "file_stem",
+    "output_name",
+    "render_formats",
+    "write_atomic",
+    "write_files",
+]
+
+_STEM = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,99}")
+
+
+def file_stem(stem: str) -> str:
+    """`stem` when it can name files on every system (letters, digits, `.`, `_` and `-`,
+    at most 100, not starting with a dot); else `ContentError`, which does not repeat it:
+    it may be a patient's name given by mistake."""
+    if not _STEM.fullmatch(stem):
+        raise ContentError(
+            None,
+            "file-stem",
+            "must be letters, digits, '.', '_' and '-' only, at most 100, not starting with '.'",
+        )
+    return stem
 
 
 def render_formats(
@@ -28,9 +50,11 @@ def render_formats(
     *,
     clinic: Clinic | None = None,
     paper: Paper = "letter",
+    plan: PatientPlan | None = None,
 ) -> list[Rendered]:
-    """Each format rendered, in order, in this process and thread."""
-    return [render(fmt.name, article, clinic=clinic, paper=paper) for fmt in formats]
+    """Each format rendered, in order, in this process and thread (for a patient's `plan`,
+    their own copies)."""
+    return [render(fmt.name, article, clinic=clinic, paper=paper, plan=plan) for fmt in formats]
 
 
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)-[0-9a-f]{16}\.tmp")
@@ -143,14 +167,16 @@ def export(
     formats: Iterable[str] | None = None,
     clinic: Clinic | None = None,
     paper: Paper = "letter",
+    plan: PatientPlan | None = None,
 ) -> list[Path]:
     """Render `article` in each format, then write the files into `out_dir`.
 
     `formats=None` means every format whose requirements are installed (see
     `Format.available`); naming a format that is not installed is an error.
     Everything is rendered before anything is written, so a renderer that fails
-    leaves the folder as it was. Returns the paths written.
+    leaves the folder as it was. With a patient's `plan`, the files are theirs, named
+    `ID.LANGUAGE.personal.SUFFIX`. Returns the paths written.
     """
     chosen, _ = choose(formats)
-    rendered = render_formats(article, chosen, clinic=clinic, paper=paper)
+    rendered = render_formats(article, chosen, clinic=clinic, paper=paper, plan=plan)
     return write_files(out_dir, [(out.filename, out.data) for out in rendered])

@@ -1,4 +1,4 @@
-"""The JSON Schema of guide and clinic files, for editors: each field described by its docstring.
+"""The JSON Schema of guide, clinic and plan files, for editors, with each field's docstring.
 
 The models document every field with the string under it. Pydantic can read those
 strings itself (`use_attribute_docstrings`), but it does so for every model at import,
@@ -19,14 +19,18 @@ from pydantic import BaseModel
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
-from .model import Article, Clinic
+from .model import Article, Clinic, PatientPlan, Record
 
 __all__ = ["field_docs", "schema_json"]
 
 
-def schema_json(kind: Literal["article", "clinic"] = "article") -> str:
-    """The JSON Schema of a guide (`article`) or clinic file, as `schema` prints it."""
-    model = Article if kind == "article" else Clinic
+_MODELS: dict[str, type[Record]] = {"article": Article, "clinic": Clinic, "plan": PatientPlan}
+
+
+def schema_json(kind: Literal["article", "clinic", "plan"] = "article") -> str:
+    """The JSON Schema of a guide (`article`), clinic or patient's plan file, as `schema`
+    prints it."""
+    model = _MODELS[kind]
     schema = model.model_json_schema(schema_generator=_Documented)
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 

@@ -16,8 +16,8 @@ from email.utils import format_datetime, formataddr, make_msgid
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import ContentError
-from ..labels import labels_for
-from ..model import Article, Clinic, Email, Line, default_clinic
+from ..labels import Labels, labels_for
+from ..model import Article, Clinic, Email, Line, PatientPlan, default_clinic
 from .shared import (
     clinic_phrase,
     contact_lines,
@@ -26,6 +26,7 @@ from .shared import (
     provenance_line,
     reference_numbers,
     source_date,
+    when,
 )
 
 __all__ = ["build_guide_email"]
@@ -94,6 +95,18 @@ def _mailbox(name: str, display: str | None, address: str, field: str) -> str:
     return value
 
 
+def _plan_lines(plan: PatientPlan, labels: Labels) -> list[str]:
+    """What the message says of a patient's plan: their next appointment and their
+    physiotherapist, and that the guide attached is theirs."""
+    if plan.next_appointment:
+        first = labels.email_plan_next.format(
+            when=when(plan.next_appointment, labels), physiotherapist=plan.physiotherapist
+        )
+    else:
+        first = labels.email_plan_physiotherapist.format(physiotherapist=plan.physiotherapist)
+    return [first, labels.email_plan_attached]
+
+
 def build_guide_email(
     article: Article,
     *,
@@ -101,14 +114,23 @@ def build_guide_email(
     sender: str,
     clinic: Clinic | None = None,
     patient_name: str | None = None,
+    plan: PatientPlan | None = None,
     epub: bytes | None = None,
 ) -> EmailMessage:
     """A message to one patient with the ePub guide attached, plain text and HTML bodies.
 
-    Addresses and names are checked: a line break or other header injection is refused
-    with `ContentError`. `epub` defaults to `render_epub(article, clinic=clinic)`.
+    With a patient's `plan`, the bodies name the next appointment and the physiotherapist,
+    the attachment is the patient's own ePub, and the greeting uses the plan's name when
+    `patient_name` is not given; the subject and the attachment's name say nothing of the
+    plan. Addresses and names are checked: a line break or other header injection is
+    refused with `ContentError`. `epub` defaults to `render_epub(article, clinic=clinic,
+    plan=plan)`.
     """
     clinic = clinic or default_clinic(article)
+    if plan is not None:
+        plan.check(article)
+    if patient_name is None and plan is not None:
+        patient_name = plan.patient
     name = _name(patient_name, "name")
     recipient = _address(to, "to")
     from_address = _address(sender, "from")
@@ -118,7 +140,7 @@ def build_guide_email(
     if epub is None:
         from .epub import render_epub
 
-        epub = render_epub(article, clinic=clinic)
+        epub = render_epub(article, clinic=clinic, plan=plan)
 
     subject = labels.email_subject.format(clinic=clinic.name, title=article.title)
     context = {
@@ -137,6 +159,7 @@ def build_guide_email(
         if name
         else labels.email_greeting,
         "intro": labels.email_intro.format(title=article.title, clinic=phrase),
+        "plan_lines": _plan_lines(plan, labels) if plan else [],
     }
     env = environment()
     message = EmailMessage(policy=_POLICY)

@@ -9,12 +9,13 @@ from markupsafe import Markup
 
 from ..labels import labels_for
 from ..logo import fitted, prepared
-from ..model import CLINIC_PLACEHOLDER, SECTION_NAMES, Article, Clinic, default_clinic
+from ..model import CLINIC_PLACEHOLDER, SECTION_NAMES, Article, Clinic, PatientPlan, default_clinic
 from ..options import HtmlOptions
 from .shared import (
     clinic_phrase,
     contact_lines,
     environment,
+    plan_view,
     provenance_line,
     read_static,
     reference_numbers,
@@ -102,22 +103,26 @@ def render_html(
     /,
     *,
     clinic: Clinic | None = None,
+    plan: PatientPlan | None = None,
     options: HtmlOptions = _DEFAULT_OPTIONS,
 ) -> Markup:
     """The article as an HTML snippet, or a whole page with `options.standalone`.
 
-    The result is `markupsafe.Markup`, a `str` that Jinja2, Flask, Django and markupsafe
-    insert as it is (it is escaped already), without `|safe`.
+    With a patient's `plan`, a block with their plan comes first, for a patient portal to
+    show above the guide, and the home tips chosen for them are marked. The result is
+    `markupsafe.Markup`, a `str` that Jinja2, Flask, Django and markupsafe insert as it is
+    (it is escaped already), without `|safe`.
     """
     clinic = clinic or default_clinic(article)
     labels = labels_for(article.language)
+    view = plan_view(plan, article, labels) if plan else None
     whole = options.sections is None
     sections = SECTION_NAMES if options.sections is None else options.sections
     # Under the guide's title, sections are a level down; without it (chosen sections, or
     # a host page whose own heading is the title) they take the top level.
     section_level = options.heading_level + (1 if whole and options.show_title else 0)
     before, after = article.closing.invitation.split(CLINIC_PLACEHOLDER)
-    css = stylesheet(clinic)
+    css = stylesheet(clinic) + (read_static("plan.css") if view else "")
     env = environment()
     snippet = env.get_template("article.html.jinja").render(
         article=article,
@@ -137,6 +142,7 @@ def render_html(
         show_title=options.show_title,
         show_footer=options.show_footer,
         logo=_logo(clinic),
+        plan=view,
     )
     if not options.standalone:
         return Markup(snippet)  # noqa: S704 - rendered with autoescaping

@@ -14,13 +14,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from ..labels import Labels
-from ..model import Article, Clinic
+from ..model import Article, Clinic, LifestyleTip, PatientPlan
 
 if TYPE_CHECKING:
     import jinja2
 
 __all__ = [
     "ContactLine",
+    "PlanRow",
+    "PlanView",
     "ReferenceNumbers",
     "Segment",
     "clinic_phrase",
@@ -28,11 +30,13 @@ __all__ = [
     "environment",
     "fill",
     "plain",
+    "plan_view",
     "provenance_line",
     "read_static",
     "reference_numbers",
     "source_date",
     "templates_dir",
+    "when",
 ]
 
 _PACKAGE = Path(__file__).resolve().parent.parent
@@ -170,6 +174,77 @@ def reference_numbers(article: Article) -> ReferenceNumbers:
 def plain(segments: tuple[Segment, ...]) -> str:
     """The segments' text, joined."""
     return "".join(segment.text for segment in segments)
+
+
+def when(value: datetime.date | datetime.datetime, labels: Labels, weekday: bool = True) -> str:
+    """A date, or a date and time, written out in the labels' language, from the labels'
+    own names of days and months (never the host's locale, which the package leaves alone);
+    without the day of the week when `weekday` is false."""
+    day = (labels.date_long if weekday else labels.date_short).format(
+        weekday=labels.weekdays[value.weekday()],
+        month=labels.months[value.month - 1],
+        day=value.day,
+        year=value.year,
+    )
+    if not isinstance(value, datetime.datetime):
+        return day
+    if labels.hour_clock == 12:
+        hour = value.hour % 12 or 12
+        period = labels.day_periods[0 if value.hour < 12 else 1]
+    else:
+        hour, period = value.hour, ""
+    time = labels.time_of_day.format(hour=hour, minute=f"{value.minute:02d}", period=period)
+    return labels.date_and_time.format(date=day, time=time.strip())
+
+
+class PlanRow(NamedTuple):
+    """One line of a patient's plan: the plan's field, its label and what the plan says."""
+
+    field: str
+    label: str
+    value: str
+
+
+class PlanView(NamedTuple):
+    """A patient's plan as every format shows it, in the guide's language."""
+
+    rows: tuple[PlanRow, ...]
+    """Patient, physiotherapist, sessions, next appointment, note, day made (those given)."""
+    tips: tuple[LifestyleTip, ...]
+    """The home tips chosen, in the guide's order."""
+    chosen: frozenset[str]
+    """The ids of the tips chosen."""
+    patient: str | None
+    """The patient's name, when the plan gives it."""
+
+
+def plan_view(plan: PatientPlan, article: Article, labels: Labels) -> PlanView:
+    """What a plan says, row by row; `ContentError` for a tip the guide does not have."""
+    plan.check(article)
+    sessions = (
+        str(plan.sessions)
+        if isinstance(plan.sessions, int)
+        else labels.plan_range.format(min=plan.sessions[0], max=plan.sessions[1])
+    )
+    rows = [
+        *([PlanRow("patient", labels.plan_patient, plan.patient)] if plan.patient else []),
+        PlanRow("physiotherapist", labels.plan_physiotherapist, plan.physiotherapist),
+        PlanRow("sessions", labels.plan_sessions, sessions),
+        *(
+            [PlanRow("next_appointment", labels.plan_next, when(plan.next_appointment, labels))]
+            if plan.next_appointment
+            else []
+        ),
+        *([PlanRow("note", labels.plan_note, plan.note)] if plan.note else []),
+        *(
+            [PlanRow("made", labels.plan_made, when(plan.made, labels, weekday=False))]
+            if plan.made
+            else []
+        ),
+    ]
+    chosen = frozenset(plan.home_tips)
+    tips = tuple(tip for tip in article.lifestyle.items if tip.id in chosen)
+    return PlanView(tuple(rows), tips, chosen, plan.patient)
 
 
 def source_date(article: Article) -> datetime.datetime:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.util
 
 from ...errors import ContentError
-from ...model import Article, Clinic
+from ...model import Article, Clinic, PatientPlan
 from ...options import EpubOptions
 
 __all__ = ["EXTRA_HINT", "EXTRA_MISSING", "epub_available", "render_epub"]
@@ -33,14 +33,18 @@ def render_epub(
     /,
     *,
     clinic: Clinic | None = None,
+    plan: PatientPlan | None = None,
     options: EpubOptions = _DEFAULT_OPTIONS,
 ) -> bytes:
     """The whole guide as an ePub 3 file, in memory.
 
-    Raises `ContentError` naming the extra when ebooklib is not installed.
+    With a patient's `plan`, a "Your plan" page follows the title page (and is in the
+    contents), and the home tips chosen are marked; the metadata stays the guide's.
+    Raises `ContentError` naming the extra when ebooklib is not installed, or for a plan
+    naming a tip the guide has not.
     """
     if not epub_available():
         raise ContentError(None, "format", EXTRA_MISSING)
     from .book import build_epub
 
-    return build_epub(article, clinic, options)
+    return build_epub(article, clinic, options, plan)

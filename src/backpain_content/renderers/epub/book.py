@@ -16,12 +16,20 @@ from ebooklib import epub
 
 from ...labels import Labels, labels_for
 from ...logo import prepared
-from ...model import CLINIC_PLACEHOLDER, SECTION_NAMES, Article, Clinic, default_clinic
+from ...model import (
+    CLINIC_PLACEHOLDER,
+    SECTION_NAMES,
+    Article,
+    Clinic,
+    PatientPlan,
+    default_clinic,
+)
 from ...options import EpubOptions
 from ..shared import (
     clinic_phrase,
     contact_lines,
     environment,
+    plan_view,
     provenance_line,
     read_static,
     reference_numbers,
@@ -41,9 +49,16 @@ class _Entry(NamedTuple):
     type: str = ""
 
 
-def identifier(article: Article) -> str:
-    """A stable identifier: the same article, language and version always get the same one."""
+def identifier(article: Article, personal: bool = False) -> str:
+    """A stable identifier: the same article, language and version always get the same one.
+
+    A `personal` copy (one with a patient's plan) gets the identifier of the guide's
+    personal edition, the same for every patient: anything derived from the plan could be
+    matched against a guessed name and date, and so would give them away.
+    """
     name = f"backpain-content:{article.id}:{article.language}:{article.provenance.version}"
+    if personal:
+        name += ":personal"
     return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, name)}"
 
 
@@ -123,10 +138,16 @@ def _accessibility(book: epub.EpubBook, labels: Labels, has_cover: bool) -> None
         book.add_metadata("OPF", "meta", value, {"property": name})
 
 
-def build_epub(article: Article, clinic: Clinic | None, options: EpubOptions) -> bytes:
+def build_epub(
+    article: Article,
+    clinic: Clinic | None,
+    options: EpubOptions,
+    plan: PatientPlan | None = None,
+) -> bytes:
     """Build the ePub in memory; see `render_epub`."""
     clinic = clinic or default_clinic(article)
     labels = labels_for(article.language)
+    view = plan_view(plan, article, labels) if plan else None
     phrase = clinic_phrase(clinic, labels)
     language = article.language
     provenance = article.provenance
@@ -134,7 +155,8 @@ def build_epub(article: Article, clinic: Clinic | None, options: EpubOptions) ->
     book = epub.EpubBook()
     # ebooklib stamps its own version as a generator: drop it, so bytes do not change with it.
     book.metadata[epub.NAMESPACES["OPF"]].pop("generator", None)
-    book.set_identifier(identifier(article))
+    # Nothing of a plan in the metadata: the title, subjects and identifier are the guide's.
+    book.set_identifier(identifier(article, personal=view is not None))
     book.set_title(article.title)
     book.set_language(language)
     book.add_author(provenance.source_clinic)
@@ -151,6 +173,7 @@ def build_epub(article: Article, clinic: Clinic | None, options: EpubOptions) ->
         "article": article,
         "clinic": clinic,
         "numbers": reference_numbers(article),
+        "plan": view,
     }
     documents: list[epub.EpubItem] = []
     toc: list[_Entry] = []
@@ -188,6 +211,12 @@ def build_epub(article: Article, clinic: Clinic | None, options: EpubOptions) ->
         )
     )
     toc.append(_Entry("title.xhtml", article.title))
+    if view:
+        # The patient's plan right after the title page: what is theirs comes first.
+        documents.append(
+            _document("plan.xhtml.jinja", "plan", "plan.xhtml", title=labels.your_plan, **common)
+        )
+        toc.append(_Entry("plan.xhtml", labels.your_plan))
     landmarks.append(_Entry("nav.xhtml#toc", labels.contents, "toc"))
     landmarks.append(_Entry("title.xhtml", labels.start, "bodymatter"))
     before, after = article.closing.invitation.split(CLINIC_PLACEHOLDER)
@@ -233,7 +262,9 @@ def build_epub(article: Article, clinic: Clinic | None, options: EpubOptions) ->
         uid="style",
         file_name="style.css",
         media_type="text/css",
-        content=read_static("epub/style.css").encode("utf-8"),
+        content=(
+            read_static("epub/style.css") + (read_static("epub/plan.css") if view else "")
+        ).encode("utf-8"),
     )
 
     for item in (*documents, nav, style):

@@ -22,6 +22,7 @@ __all__ = [
     "check_item",
     "heading",
     "paragraph",
+    "personal",
 ]
 
 
@@ -87,7 +88,10 @@ def paragraph(markup: str, style: ParagraphStyle) -> Paragraph:
 
 
 class CheckItem(_SharedParagraph):
-    """A paragraph with an empty box before it, to tick by pen."""
+    """A paragraph with a box before it: empty, to tick by pen, or marked with an X when
+    the patient's plan chose it."""
+
+    chosen = False
 
     def draw(self) -> None:
         super().draw()
@@ -98,6 +102,13 @@ class CheckItem(_SharedParagraph):
             self.canv.setStrokeColor(TEXT)
             self.canv.setLineWidth(1)
             self.canv.rect(self.style.bulletIndent, baseline - size * 0.1, size, size, fill=0)
+            if self.chosen:
+                # A letter, not a drawn tick: it reads as text too ("X Stretch Daily").
+                self.canv.setFillColor(TEXT)
+                self.canv.setFont(FONT_BOLD, size)
+                self.canv.drawCentredString(
+                    self.style.bulletIndent + size / 2, baseline + size * 0.05, "X"
+                )
 
 
 def heading(markup: str, style: ParagraphStyle, outline: str) -> Paragraph:
@@ -115,11 +126,18 @@ def bullet(markup: str, style: ParagraphStyle) -> Paragraph:
     return made
 
 
-def check_item(markup: str, style: ParagraphStyle) -> CheckItem:
-    """A checklist item of checked, escaped markup."""
+def check_item(markup: str, style: ParagraphStyle, chosen: bool = False) -> CheckItem:
+    """A checklist item of checked, escaped markup; its box marked when `chosen`."""
     made = CheckItem(markup, style, bulletText=" ", frags=_parsed(markup, style))
     made._markup = markup
+    made.chosen = chosen
     return made
+
+
+def personal(markup: str, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of a patient's own text (their plan): laid out afresh, never kept in
+    the caches that serve the guide's text, so nothing personal outlives the render."""
+    return Paragraph(markup, style)
 
 
 class OutlineMark(Flowable):

@@ -10,7 +10,7 @@ from reportlab.platypus import PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
 from ...errors import ContentError
-from ...model import Article, Clinic
+from ...model import Article, Clinic, PatientPlan
 from ...options import HandoutOptions
 from ..shared import source_date
 from .fonts import FONT
@@ -30,9 +30,14 @@ class Handout:
     pages: int
 
 
-def build_handout(article: Article, clinic: Clinic | None, options: HandoutOptions) -> Handout:
+def build_handout(
+    article: Article,
+    clinic: Clinic | None,
+    options: HandoutOptions,
+    plan: PatientPlan | None = None,
+) -> Handout:
     """Lay out and write the handout; see `render_pdf`."""
-    layout = Layout.make(article, clinic, options)
+    layout = Layout.make(article, clinic, options, plan)
     furniture = Furniture.make(layout, read_logo(layout.clinic))
     first, later = furniture.frame(first=True), furniture.frame(first=False)
     buffer = io.BytesIO()

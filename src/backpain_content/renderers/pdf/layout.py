@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from reportlab.lib import colors
 
 from ...labels import Labels, labels_for
-from ...model import Article, Clinic, default_clinic
+from ...model import Article, Clinic, PatientPlan, default_clinic
 from ...options import HandoutOptions
+from ..shared import PlanView, plan_view
 from .fonts import CHARSET
 from .styles import LARGE, PAPER, STANDARD, Sizes, Styles, styles
 from .text import Text
@@ -30,17 +31,27 @@ class Layout:
     page_width: float
     page_height: float
     large_print: bool
+    plan: PlanView | None
+    """A patient's own plan, when the handout is theirs."""
 
     @classmethod
-    def make(cls, article: Article, clinic: Clinic | None, options: HandoutOptions) -> Layout:
-        """The layout of `article` for `clinic` (the article's own by default)."""
+    def make(
+        cls,
+        article: Article,
+        clinic: Clinic | None,
+        options: HandoutOptions,
+        plan: PatientPlan | None = None,
+    ) -> Layout:
+        """The layout of `article` for `clinic` (the article's own by default), and for
+        a patient's `plan` when given."""
         clinic = clinic or default_clinic(article)
         sizes = LARGE if options.large_print else STANDARD
         page_width, page_height = PAPER[options.paper]
+        labels = labels_for(article.language)
         return cls(
             article=article,
             clinic=clinic,
-            labels=labels_for(article.language),
+            labels=labels,
             text=Text(CHARSET),
             sizes=sizes,
             styles=styles(sizes, clinic.accent_colour),
@@ -48,6 +59,7 @@ class Layout:
             page_width=page_width,
             page_height=page_height,
             large_print=options.large_print,
+            plan=plan_view(plan, article, labels) if plan else None,
         )
 
     @property

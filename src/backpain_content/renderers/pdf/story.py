@@ -16,8 +16,8 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from ...errors import ContentError
 from ...model import SectionName
-from ..shared import ReferenceNumbers, contact_lines, reference_numbers
-from .flowables import OutlineMark, SessionMarkers, bullet, check_item, paragraph
+from ..shared import PlanView, ReferenceNumbers, contact_lines, reference_numbers
+from .flowables import OutlineMark, SessionMarkers, bullet, check_item, paragraph, personal
 from .fonts import FONT
 from .layout import Layout
 from .styles import TEXT
@@ -52,13 +52,17 @@ class _Section:
 def _items(layout: Layout, section: _Section) -> list[Flowable]:
     """Each item's title in bold, then its summary; with a box before it in a checklist."""
     items = getattr(layout.article, section.name).items
-    make, style = (
-        (check_item, layout.styles.check) if section.checklist else (paragraph, layout.styles.item)
-    )
-    return [
-        make(layout.text.titled(f"{section.name}.items[{index}]", item.title, item.summary), style)
+    chosen = layout.plan.chosen if layout.plan else frozenset()
+    markups = [
+        layout.text.titled(f"{section.name}.items[{index}]", item.title, item.summary)
         for index, item in enumerate(items)
     ]
+    if section.checklist:
+        return [
+            check_item(markup, layout.styles.check, item.id in chosen)
+            for markup, item in zip(markups, items, strict=True)
+        ]
+    return [paragraph(markup, layout.styles.item) for markup in markups]
 
 
 def _titles(layout: Layout, section: _Section) -> list[Flowable]:
@@ -173,8 +177,11 @@ def _with_heading(
 
 
 def _plan_box(layout: Layout, width: float) -> list[Flowable]:
-    """The "My plan" box, with lines to fill in by pen."""
+    """The "My plan" box: the patient's plan written in, or lines to fill in by pen."""
     labels, text, styles, sizes = layout.labels, layout.text, layout.styles, layout.sizes
+    heading = text.heading("labels.my_plan", labels.my_plan, styles.heading)
+    if layout.plan:
+        return [heading, _boxed(layout, _plan_rows(layout, layout.plan), width)]
     rows: list[list[Any]] = [
         [text.para("labels.plan_sessions", labels.plan_sessions, styles.body), ""],
         [text.para("labels.plan_next", labels.plan_next, styles.body), ""],
@@ -204,8 +211,26 @@ def _plan_box(layout: Layout, width: float) -> list[Flowable]:
             ]
         )
     )
-    heading = text.heading("labels.my_plan", labels.my_plan, styles.heading)
-    box = Table([[table]], colWidths=[width])
+    return [heading, _boxed(layout, [table], width)]
+
+
+def _plan_rows(layout: Layout, plan: PlanView) -> list[Flowable]:
+    """The patient's plan, a row a line: personal, so each is laid out afresh."""
+    text, separator = layout.text, escape(layout.labels.term_separator)
+    return [
+        personal(
+            f"<b>{text.check('labels', row.label)}{separator}</b> "
+            f"{text.check(f'plan.{row.field}', row.value, personal=True)}",
+            layout.styles.row,
+        )
+        for row in plan.rows
+    ]
+
+
+def _boxed(layout: Layout, content: list[Flowable], width: float) -> Table:
+    """`content` inside the plan's border."""
+    sizes = layout.sizes
+    box = Table([[content]], colWidths=[width])
     box.setStyle(
         TableStyle(
             [
@@ -217,7 +242,12 @@ def _plan_box(layout: Layout, width: float) -> list[Flowable]:
             ]
         )
     )
-    return [heading, box]
+    return box
+
+
+def _link(href: str, shown: str) -> str:
+    """A link's markup: `shown` checked and escaped already, `href` escaped here."""
+    return f'<a href="{escape(href).replace(chr(34), "&quot;")}" underline="1">{shown}</a>'
 
 
 def _contact_details(layout: Layout) -> list[Flowable]:
@@ -227,10 +257,8 @@ def _contact_details(layout: Layout) -> list[Flowable]:
     if clinic.location:
         lines.append(text.para("clinic.location", clinic.location, styles.body))
     for line in contact_lines(clinic, labels):
-        shown = text.check(line.field, line.text)
-        href = escape(line.href).replace('"', "&quot;")
-        prefix = text.check("labels", line.prefix)
-        lines.append(paragraph(f'{prefix}<a href="{href}" underline="1">{shown}</a>', styles.body))
+        shown = _link(line.href, text.check(line.field, line.text))
+        lines.append(paragraph(f"{text.check('labels', line.prefix)}{shown}", styles.body))
     return lines
 
 
@@ -292,10 +320,65 @@ def _side_by_side(layout: Layout) -> Table:
     return _row(cells, widths, layout)
 
 
+def _plan_across(layout: Layout, plan: PlanView, qr_beside: bool) -> list[Flowable]:
+    """A patient's plan across the page in a titled box, a row a line, the note below
+    them; the QR code to book beside the rows when `qr_beside`. Each row has the width of
+    the page, where a long name or note takes the fewest lines."""
+    labels, text, styles, sizes = layout.labels, layout.text, layout.styles, layout.sizes
+    made = dict(zip((row.field for row in plan.rows), _plan_rows(layout, plan), strict=True))
+    title = text.check("labels", labels.my_plan)
+    if plan.patient:
+        patient = text.check("plan.patient", plan.patient, personal=True)
+        title = text.check("labels", labels.plan_for).format(patient=patient)
+    qr = _qr_code(layout) if qr_beside else None
+    inner = layout.width - 2 * sizes.gap
+    rows_width = inner - (qr[1] if qr else 0.0)
+    rows: list[Flowable] = [
+        made[field] for field in ("next_appointment", "physiotherapist") if field in made
+    ]
+    pair = [[made[field]] for field in ("sessions", "made") if field in made]
+    rows.append(_row(pair, [rows_width / len(pair)] * len(pair), layout))
+    rows[-1].spaceAfter = styles.row.spaceAfter  # as the rows above it
+    if "note" in made:
+        rows.append(made["note"])
+    content: list[Flowable] = [
+        # The title names the patient, so it is no bookmark: the bookmark says "My plan".
+        personal(title, styles.box_title),
+        *([_row([rows, qr[0]], [rows_width, qr[1]], layout)] if qr else rows),
+    ]
+    return [OutlineMark(labels.my_plan), _boxed(layout, content, layout.width)]
+
+
+def _contact_across(layout: Layout) -> list[Flowable]:
+    """The closing heading and the clinic's details run together: with a patient's plan
+    across the page above, the page has no room for them a line each (the QR code is in
+    the plan's box)."""
+    clinic, labels, text, styles = layout.clinic, layout.labels, layout.text, layout.styles
+    name = f"<b>{text.check('clinic.name', clinic.name)}</b>"
+    if clinic.location:
+        name += f", {text.check('clinic.location', clinic.location)}"
+    links = [
+        f"{text.check('labels', line.prefix)}{_link(line.href, text.check(line.field, line.text))}"
+        for line in contact_lines(clinic, labels)
+    ]
+    details: list[Flowable] = [
+        *_heading(layout, "closing", layout.article.closing.short_heading, None),
+        paragraph(name, styles.body),
+    ]
+    if links:
+        details.append(paragraph(" · ".join(links), styles.body))
+    return details
+
+
 def _closing(layout: Layout, frame_height: float) -> list[Flowable]:
-    """The "My plan" box and the clinic's details: side by side, or one above the other
-    in large print."""
+    """The "My plan" box and the clinic's details: side by side for a plan to fill in by
+    pen; one above the other for a patient's own plan, and in large print."""
     closing, labels, width = layout.article.closing, layout.labels, layout.width
+    if layout.plan and not layout.large_print:
+        return [
+            KeepTogether(_plan_across(layout, layout.plan, qr_beside=True)),
+            KeepTogether(_contact_across(layout)),
+        ]
     if not layout.large_print:
         row = _side_by_side(layout)
         # A row cannot break across pages: a clinic with very long details gets the stack.
@@ -306,8 +389,13 @@ def _closing(layout: Layout, frame_height: float) -> list[Flowable]:
     qr = _qr_code(layout)
     details = _contact_details(layout)
     contact = [_row([qr[0], details], [qr[1], width - qr[1]], layout)] if qr else details
+    plan = (
+        _plan_across(layout, layout.plan, qr_beside=False)
+        if layout.plan
+        else _plan_box(layout, width)
+    )
     return [
-        KeepTogether(_plan_box(layout, width)),
+        KeepTogether(plan),
         *_with_heading(layout, "closing", closing.short_heading, None, contact),
     ]
 

@@ -53,6 +53,10 @@ class Styles:
     range: ParagraphStyle
     subheading: ParagraphStyle
     bullet: ParagraphStyle
+    row: ParagraphStyle
+    """A row of a patient's plan: body text, a little apart from the next row."""
+    box_title: ParagraphStyle
+    """The title inside a box: a heading's look, without its space above."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -101,6 +105,8 @@ def _text_styles(sizes: Sizes) -> Styles:
             spaceAfter=sizes.gap * 0.5,
             keepWithNext=True,
         ),
+        row=ParagraphStyle("row", parent=body, spaceAfter=sizes.gap * 0.6),
+        box_title=body,
         footer=ParagraphStyle(
             "footer",
             parent=body,
@@ -138,5 +144,14 @@ def styles(sizes: Sizes, accent_hex: str) -> Styles:
             spaceBefore=sizes.gap * 1.3,
             spaceAfter=sizes.gap * 0.6,
             keepWithNext=True,
+        ),
+        box_title=ParagraphStyle(
+            "box_title",
+            parent=text.body,
+            fontName=FONT_BOLD,
+            fontSize=sizes.heading,
+            leading=sizes.heading * 1.25,
+            textColor=accent,
+            spaceAfter=sizes.gap * 0.6,
         ),
     )

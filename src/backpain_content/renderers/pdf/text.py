@@ -29,10 +29,13 @@ class Text:
     def __init__(self, charset: frozenset[int]) -> None:
         self._charset = charset
 
-    def check(self, field: str, text: str) -> str:
+    def check(self, field: str, text: str, personal: bool = False) -> str:
         """`text` escaped for paragraph markup; an error naming `field` for characters
-        the font cannot draw, never a silent gap."""
+        the font cannot draw, never a silent gap. The error names the characters, unless
+        the text is `personal` (a patient's plan), of which it says nothing."""
         missing = sorted(c for c in set(text) if ord(c) not in self._charset and not c.isspace())
+        if missing and personal:
+            raise ContentError(None, field, "has characters the handout font cannot print")
         if missing:
             shown = " ".join(f"U+{ord(c):04X}" for c in missing[:8])
             more = f" and {len(missing) - 8} more" if len(missing) > 8 else ""
