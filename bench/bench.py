@@ -11,6 +11,7 @@ Growth is measured with distinct text in every copy, so no cache can serve the c
 from __future__ import annotations
 
 import argparse
+import datetime
 import gc
 import io
 import json
@@ -362,6 +363,80 @@ def batch_row(count: int, runs: int) -> Row:
     )
 
 
+def a_plan(number: int, article: bc.Article) -> bc.PatientPlan:
+    """Patient `number`'s plan: every text its own, every tip chosen, the longest note."""
+    return bc.PatientPlan(
+        patient=f"Patient {number:04d} Łukasz-Okonkwo",
+        physiotherapist=f"Physiotherapist {number % 17}, physiotherapist",
+        sessions=(3, 3 + number % 6),
+        next_appointment=datetime.datetime(2026, 12, 1 + number % 28, 8 + number % 9, 30),
+        home_tips=tuple(tip.id for tip in article.lifestyle.items),
+        note=f"Note {number:04d}: " + ("walk ten minutes after lunch, stretch daily. " * 4)[:126],
+        made=datetime.date(2026, 11, 1 + number % 27),
+    )
+
+
+def plan_rows(runs: int) -> list[Row]:
+    """A personalised handout: a new patient's plan on a guide rendered before (the same
+    clinic too), each plan used once; and the personalised ePub the email attaches."""
+    article = bc.load_article()
+    numbers = iter(range(1, 10**6))
+    rows = []
+    for name, render, target in (
+        ("personalised PDF handout (Letter), a new plan", bc.render_pdf, 35.0),
+        ("personalised ePub, a new plan", bc.render_epub, None),
+        ("personalised HTML snippet, a new plan", bc.render_html, None),
+    ):
+        plans = [a_plan(next(numbers), article) for _ in range(runs)]
+        render(article, clinic=CLINIC)  # the guide rendered before
+        times = []
+        for plan in plans:
+            start = time.perf_counter()
+            render(article, clinic=CLINIC, plan=plan)
+            times.append(time.perf_counter() - start)
+        timing = Timing(statistics.median(times) * 1000, min(times) * 1000)
+        rows.append(row(name, timing, "ms", target))
+    return rows
+
+
+_WORKER_ARTICLE: list[bc.Article] = []
+
+
+def _start_worker() -> None:
+    _WORKER_ARTICLE.append(bc.load_article())
+
+
+def _personal_handout(number: int) -> int:
+    article = _WORKER_ARTICLE[0]
+    return len(bc.render_pdf(article, clinic=CLINIC, plan=a_plan(number, article)))
+
+
+def plans_batch_row(count: int, runs: int, workers: int = 2) -> Row:
+    """`count` patients' handouts by a pool of `workers` fresh processes, as clinic
+    software would make a day's handouts: the pool's start-up counts."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("spawn")
+    walls = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker) as pool:
+            sizes = list(pool.map(_personal_handout, range(count), chunksize=10))
+        walls.append(time.perf_counter() - start)
+        if not all(size > 0 for size in sizes):
+            raise SystemExit("a personalised handout came out empty")
+    took = statistics.median(walls)
+    return Row(
+        f"batch: {count} patients' handouts, {workers} processes (median of {runs})",
+        count / took,
+        "PDFs/s",
+        40.0,
+        f"{took:.2f} s wall ({min(walls):.2f}-{max(walls):.2f} s), pool start-up included",
+        at_least=True,
+    )
+
+
 def import_row() -> Row:
     """Heavy libraries that `import backpain_content` loads: none, so a web app that
     renders HTML never pays for them."""
@@ -461,10 +536,12 @@ def main() -> int:
         whole.insert(1, row("cold pandoc + WeasyPrint pipeline (median of 5)", pipeline, "s"))
     growth = growth_rows(args.runs)
     peers = peer_rows(args.runs, repeats, fresh_runs)
+    plans = [*plan_rows(args.runs), plans_batch_row(200, 3)]
 
     sections = [
         ("In-process: repeat (the same guide and clinic again) and fresh content", in_process),
         ("Whole process", whole),
+        ("A patient's plan (personalised copies)", plans),
         ("Growth (the guide 10 and 100 times over, every copy's text distinct)", growth),
         ("Peers on the same text, warm", peers),
     ]

@@ -144,7 +144,7 @@ def test_validate_accepts_a_good_file(tmp_path: Path) -> None:
     assert "valid" in result.stdout
 
 
-@pytest.mark.parametrize("kind", ["article", "clinic"])
+@pytest.mark.parametrize("kind", ["article", "clinic", "plan"])
 def test_committed_schema_is_in_sync(kind: str) -> None:
     committed = (DOCS / f"{kind}.schema.json").read_text(encoding="utf-8")
     assert committed == schema_json(kind), (

@@ -6,6 +6,7 @@ clean, and one test per tool feeds it a broken document to prove the check can f
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import subprocess
@@ -103,6 +104,22 @@ def hosted_snippet_html() -> str:
     )
 
 
+@pytest.fixture(scope="module")
+def portal_html() -> str:
+    """A patient portal's page: the patient's plan above the guide, the tips chosen marked."""
+    plan = bc.PatientPlan(
+        patient="Zoë Łukasz",
+        physiotherapist="Amrit Dhillon, physiotherapist",
+        sessions=(3, 6),
+        next_appointment=datetime.datetime(2026, 12, 3, 9, 30),
+        home_tips=("stretch-daily", "change-your-posture-often"),
+        note="Walk ten minutes after lunch.",
+        made=datetime.date(2026, 11, 27),
+    )
+    guide = bc.render_html(bc.load_article(), plan=plan, options=bc.HtmlOptions(heading_level=2))
+    return HOST_PAGE.format(snippet=guide, aside="")
+
+
 # axe-core in Chromium
 
 
@@ -174,6 +191,13 @@ def test_axe_snippet_in_host_page(browser: Browser, hosted_snippet_html: str) ->
 
 
 @pytest.mark.browser
+def test_axe_patient_portal_with_a_plan(browser: Browser, portal_html: str) -> None:
+    results = run_axe(browser, portal_html)
+    assert not results["violations"], describe_violations(results["violations"])
+    assert "color-contrast" in {rule["id"] for rule in results["passes"]}
+
+
+@pytest.mark.browser
 def test_axe_reports_an_image_without_alt(browser: Browser) -> None:
     results = run_axe(browser, INACCESSIBLE_HTML)
     assert "image-alt" in {rule["id"] for rule in results["violations"]}, describe_violations(
@@ -186,7 +210,10 @@ def test_axe_reports_an_image_without_alt(browser: Browser) -> None:
 
 @pytest.fixture(scope="module")
 def vnu_messages(
-    tmp_path_factory: pytest.TempPathFactory, page_html: str, hosted_snippet_html: str
+    tmp_path_factory: pytest.TempPathFactory,
+    page_html: str,
+    hosted_snippet_html: str,
+    portal_html: str,
 ) -> dict[str, list[dict[str, Any]]]:
     """Nu's messages for each document, by file name, from one JVM (starting it takes seconds).
 
@@ -198,6 +225,7 @@ def vnu_messages(
     documents = {
         "page.html": page_html,
         "snippet.html": hosted_snippet_html,
+        "portal.html": portal_html,
         "invalid.html": INVALID_HTML,
     }
     paths = []
@@ -254,6 +282,12 @@ def test_nu_standalone_page(vnu_messages: dict[str, list[dict[str, Any]]]) -> No
 @pytest.mark.java
 def test_nu_snippet_in_host_page(vnu_messages: dict[str, list[dict[str, Any]]]) -> None:
     errors = vnu_errors(vnu_messages, "snippet.html")
+    assert not errors, describe_messages(errors)
+
+
+@pytest.mark.java
+def test_nu_patient_portal_with_a_plan(vnu_messages: dict[str, list[dict[str, Any]]]) -> None:
+    errors = vnu_errors(vnu_messages, "portal.html")
     assert not errors, describe_messages(errors)
 
 

@@ -88,10 +88,11 @@ def paragraph(markup: str, style: ParagraphStyle) -> Paragraph:
 
 
 class CheckItem(_SharedParagraph):
-    """A paragraph with a box before it: empty, to tick by pen, or marked with an X when
-    the patient's plan chose it."""
+    """A paragraph with a box before it: empty, to tick by pen, or with an X in it, the
+    paragraph's own bullet, when the patient's plan chose it (so the X reads with the item,
+    "X Stretch Daily ...", in its text)."""
 
-    chosen = False
+    box_x = 0.0
 
     def draw(self) -> None:
         super().draw()
@@ -101,14 +102,7 @@ class CheckItem(_SharedParagraph):
             baseline = self.height - self.style.fontSize * 0.93
             self.canv.setStrokeColor(TEXT)
             self.canv.setLineWidth(1)
-            self.canv.rect(self.style.bulletIndent, baseline - size * 0.1, size, size, fill=0)
-            if self.chosen:
-                # A letter, not a drawn tick: it reads as text too ("X Stretch Daily").
-                self.canv.setFillColor(TEXT)
-                self.canv.setFont(FONT_BOLD, size)
-                self.canv.drawCentredString(
-                    self.style.bulletIndent + size / 2, baseline + size * 0.05, "X"
-                )
+            self.canv.rect(self.box_x, baseline - size * 0.1, size, size, fill=0)
 
 
 def heading(markup: str, style: ParagraphStyle, outline: str) -> Paragraph:
@@ -126,11 +120,20 @@ def bullet(markup: str, style: ParagraphStyle) -> Paragraph:
     return made
 
 
-def check_item(markup: str, style: ParagraphStyle, chosen: bool = False) -> CheckItem:
-    """A checklist item of checked, escaped markup; its box marked when `chosen`."""
-    made = CheckItem(markup, style, bulletText=" ", frags=_parsed(markup, style))
+def check_item(
+    markup: str, style: ParagraphStyle, chosen_style: ParagraphStyle | None = None
+) -> CheckItem:
+    """A checklist item of checked, escaped markup; with an X in its box, set in
+    `chosen_style`, when that is given."""
+    bullet = "X" if chosen_style else " "
+    made = CheckItem(
+        markup,
+        chosen_style or style,
+        bulletText=bullet,
+        frags=_parsed(markup, chosen_style or style),
+    )
     made._markup = markup
-    made.chosen = chosen
+    made.box_x = style.bulletIndent
     return made
 
 

@@ -59,7 +59,9 @@ def _items(layout: Layout, section: _Section) -> list[Flowable]:
     ]
     if section.checklist:
         return [
-            check_item(markup, layout.styles.check, item.id in chosen)
+            check_item(
+                markup, layout.styles.check, layout.styles.chosen if item.id in chosen else None
+            )
             for markup, item in zip(markups, items, strict=True)
         ]
     return [paragraph(markup, layout.styles.item) for markup in markups]
@@ -323,7 +325,8 @@ def _side_by_side(layout: Layout) -> Table:
 def _plan_across(layout: Layout, plan: PlanView, qr_beside: bool) -> list[Flowable]:
     """A patient's plan across the page in a titled box, a row a line, the note below
     them; the QR code to book beside the rows when `qr_beside`. Each row has the width of
-    the page, where a long name or note takes the fewest lines."""
+    the page, where a long name or note takes the fewest lines. In large print the box
+    may go on over a page break, between rows, as the rest of a large-print handout does."""
     labels, text, styles, sizes = layout.labels, layout.text, layout.styles, layout.sizes
     made = dict(zip((row.field for row in plan.rows), _plan_rows(layout, plan), strict=True))
     title = text.check("labels", labels.my_plan)
@@ -346,7 +349,33 @@ def _plan_across(layout: Layout, plan: PlanView, qr_beside: bool) -> list[Flowab
         personal(title, styles.box_title),
         *([_row([rows, qr[0]], [rows_width, qr[1]], layout)] if qr else rows),
     ]
+    if layout.large_print:
+        return [OutlineMark(labels.my_plan), _boxed_rows(layout, content, layout.width)]
     return [OutlineMark(labels.my_plan), _boxed(layout, content, layout.width)]
+
+
+def _boxed_rows(layout: Layout, content: list[Flowable], width: float) -> Table:
+    """`content` inside the plan's border, a row of the table each, so that the box can
+    break between them (and be closed and reopened at the break); the first two rows (the
+    title and what follows it) stay together."""
+    gap = layout.sizes.gap
+    box = Table([[flowable] for flowable in content], colWidths=[width])
+    box.setStyle(
+        TableStyle(
+            [
+                *_TIGHT.getCommands(),
+                ("BOX", (0, 0), (-1, -1), 1.5, layout.accent),
+                ("LEFTPADDING", (0, 0), (-1, -1), gap),
+                ("RIGHTPADDING", (0, 0), (-1, -1), gap),
+                ("TOPPADDING", (0, 0), (-1, 0), gap * 0.75),
+                # A cell's one flowable gets no space after it: the rows' gap as padding.
+                ("BOTTOMPADDING", (0, 0), (-1, -2), gap * 0.6),
+                ("BOTTOMPADDING", (0, -1), (-1, -1), gap * 1.5),
+                ("NOSPLIT", (0, 0), (0, 1)),
+            ]
+        )
+    )
+    return box
 
 
 def _contact_across(layout: Layout) -> list[Flowable]:
@@ -389,13 +418,12 @@ def _closing(layout: Layout, frame_height: float) -> list[Flowable]:
     qr = _qr_code(layout)
     details = _contact_details(layout)
     contact = [_row([qr[0], details], [qr[1], width - qr[1]], layout)] if qr else details
-    plan = (
-        _plan_across(layout, layout.plan, qr_beside=False)
-        if layout.plan
-        else _plan_box(layout, width)
-    )
+    if layout.plan:
+        plan = _plan_across(layout, layout.plan, qr_beside=False)
+    else:
+        plan = [KeepTogether(_plan_box(layout, width))]
     return [
-        KeepTogether(plan),
+        *plan,
         *_with_heading(layout, "closing", closing.short_heading, None, contact),
     ]
 

@@ -11,6 +11,7 @@ from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .fonts import FONT, FONT_BOLD
 
@@ -57,6 +58,8 @@ class Styles:
     """A row of a patient's plan: body text, a little apart from the next row."""
     box_title: ParagraphStyle
     """The title inside a box: a heading's look, without its space above."""
+    chosen: ParagraphStyle
+    """A checklist item the patient's plan chose: its bullet, an X, bold and in the box."""
 
 
 @functools.lru_cache(maxsize=4)
@@ -76,18 +79,20 @@ def _text_styles(sizes: Sizes) -> Styles:
         bulletFontName=FONT,
         bulletFontSize=sizes.body,
     )
+    check = ParagraphStyle(
+        "check",
+        parent=body,
+        leftIndent=sizes.body * 1.9,
+        bulletIndent=0,
+        spaceAfter=sizes.gap * 0.6,
+    )
+    box = sizes.body * 0.8  # the check box's side, as CheckItem draws it
     return Styles(
         body=body,
         title=body,
         heading=body,
         item=ParagraphStyle("item", parent=body, leftIndent=sizes.body, spaceAfter=sizes.gap * 0.6),
-        check=ParagraphStyle(
-            "check",
-            parent=body,
-            leftIndent=sizes.body * 1.9,
-            bulletIndent=0,
-            spaceAfter=sizes.gap * 0.6,
-        ),
+        check=check,
         caption=ParagraphStyle("caption", parent=body, fontSize=sizes.body, spaceAfter=0),
         range=ParagraphStyle("range", parent=body, fontName=FONT_BOLD, spaceAfter=0),
         bullet=ParagraphStyle(
@@ -107,6 +112,16 @@ def _text_styles(sizes: Sizes) -> Styles:
         ),
         row=ParagraphStyle("row", parent=body, spaceAfter=sizes.gap * 0.6),
         box_title=body,
+        chosen=ParagraphStyle(
+            "chosen",
+            parent=check,
+            bulletFontName=FONT_BOLD,
+            bulletFontSize=box * 0.8,
+            # The X centred in the box the check item draws at the check style's indent
+            # (from 0.1 of its side below the baseline; an X's capitals are 0.73 of its size).
+            bulletIndent=check.bulletIndent + (box - stringWidth("X", FONT_BOLD, box * 0.8)) / 2,
+            bulletOffsetY=box * 0.4 - box * 0.8 * 0.73 / 2,
+        ),
         footer=ParagraphStyle(
             "footer",
             parent=body,
