@@ -276,6 +276,19 @@ def test_handout_without_optional_fields(article: bc.Article, tmp_path: Path) ->
     assert not re.search(r"^\s*X ", layout, re.MULTILINE)
 
 
+def test_a_plan_without_optional_fields_renders_in_every_format(article: bc.Article) -> None:
+    plan = _plan(physiotherapist="Amrit Dhillon", sessions=4)
+    for fmt in bc.FORMATS:
+        text = bc.render(fmt.name, article, plan=plan).data
+        assert text != bc.render(fmt.name, article).data, fmt.name
+    html = str(bc.render_html(article, plan=plan))
+    shown = _spaces(visible_text(html, fragment=True))
+    assert "Physiotherapist Amrit Dhillon Sessions planned 4" in shown
+    assert LABELS.plan_tips not in shown  # no tips chosen: no list of them
+    entries = _entries(bc.render_epub(article, plan=plan))
+    assert "Amrit Dhillon" in entries["EPUB/plan.xhtml"].decode("utf-8")
+
+
 def _longest(limit: int, words: str) -> str:
     """Ordinary words (not the widest letters), cut to `limit` characters."""
     return (words * (limit // len(words) + 1))[:limit].strip()
