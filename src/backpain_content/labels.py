@@ -1,148 +1,226 @@
 """Words that are not article content ("Contents", "Page 1 of 2"), per language.
 
-They live in data files (`labels/LANG.toml`) so that a translation needs data, not code.
+They live in data files (`labels/LANG.toml`) so that a translation needs data, not code;
+a translated guide may also carry its own (`Article.labels`), made from a PO file.
 """
 
 from __future__ import annotations
 
 import functools
+import string
 import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+
+from .fields import Record, _check_line, _check_text
 
 _LABELS = Path(__file__).resolve().parent / "labels"
 
-__all__ = ["Labels", "labels_for"]
+__all__ = ["PLACEHOLDERS", "Labels", "labels_for", "placeholders"]
+
+Word = Annotated[
+    str, Field(max_length=400), AfterValidator(_check_text), AfterValidator(_check_line)
+]
+"""A label: one line of any Unicode, without control or bidi-override characters."""
+
+PLACEHOLDERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    name: (frozenset(required), frozenset(required) | frozenset(optional))
+    for name, required, optional in (
+        ("page_of", ("page", "pages"), ()),
+        ("source_article", ("title", "clinic"), ()),
+        ("adapted", ("who",), ()),
+        ("version_updated", ("version", "date"), ()),
+        ("reviewed_by", ("name", "role", "date"), ()),
+        ("translated", ("who", "version"), ()),
+        ("translation_reviewed_by", ("name", "role", "date"), ()),
+        ("accessed", ("date",), ()),
+        ("clinic_in_location", ("name", "location"), ()),
+        ("sessions_range", ("min", "max"), ()),
+        ("plan_for", ("patient",), ()),
+        ("plan_range", ("min", "max"), ()),
+        ("date_long", ("day", "month", "year"), ("weekday",)),
+        ("date_short", ("day", "month", "year"), ()),
+        ("date_and_time", ("date", "time"), ()),
+        ("time_of_day", ("hour", "minute"), ("period",)),
+        ("cover_alt", ("title", "clinic"), ()),
+        ("email_subject", ("clinic", "title"), ()),
+        ("email_greeting_named", ("name",), ()),
+        ("email_intro", ("title", "clinic"), ()),
+        ("email_plan_next", ("when", "physiotherapist"), ()),
+        ("email_plan_physiotherapist", ("physiotherapist",), ()),
+    )
+}
+"""For each label filled in with values, the `{names}` it must have and those it may have;
+every other label has none. A translation that loses one, or adds one, is refused: a
+label is formatted with these values only."""
 
 
-class Labels(BaseModel):
+def placeholders(text: str) -> list[str]:
+    """The `{names}` in `text`, in order; `ValueError` for braces that are not a plain
+    `{name}` (no attribute, index, conversion or format spec: a label is data, and
+    `str.format` would read attributes of the values)."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        raise ValueError("has a brace that is not part of a {name}") from None
+    names = []
+    for _, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if not name.isidentifier() or spec or conversion:
+            raise ValueError(f"has {{{name}}}: only a plain {{name}} may be filled in")
+        names.append(name)
+    return names
+
+
+class Labels(Record):
     """The interface words of one language."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    contents: str
+    contents: Word
     """Heading of a table of contents."""
-    my_plan: str
+    my_plan: Word
     """Heading of the box a clinician fills in by pen."""
-    page_of: str
+    page_of: Word
     """Page numbering, with `{page}` and `{pages}`."""
-    source_article: str
+    source_article: Word
     """Names the source article, with `{title}` and `{clinic}`."""
-    adapted: str
+    adapted: Word
     """Says who wrote the summaries and the safety section, with `{who}`."""
-    version_updated: str
+    version_updated: Word
     """The content's version and when it was made, with `{version}` and `{date}`."""
-    not_reviewed: str
+    not_reviewed: Word
     """Says that no clinician has reviewed the content."""
-    reviewed_by: str
+    reviewed_by: Word
     """Names the latest clinical review, with `{name}`, `{role}` and `{date}`."""
-    sources: str
+    sources: Word
     """Heading of the list of references."""
-    accessed: str
+    accessed: Word
     """When a reference was read, with `{date}`."""
-    disclaimer: str
+    disclaimer: Word
     """The general-information note every output carries."""
-    clinic_in_location: str
+    clinic_in_location: Word
     """How a clinic is named with its location, with `{name}` and `{location}`."""
-    term_separator: str
+    term_separator: Word
     """What follows an item's title when its body runs on after it."""
-    contact: str
+    contact: Word
     """Heading of the clinic's contact details."""
-    phone: str
+    phone: Word
     """Label of the clinic's phone number."""
-    email: str
+    email: Word
     """Label of the clinic's email address."""
-    website: str
+    website: Word
     """Label of the clinic's website."""
-    booking: str
+    booking: Word
     """Text of the clinic's booking link."""
-    sessions_range: str
+    sessions_range: Word
     """A range of sessions, with `{min}` and `{max}`."""
-    plan_sessions: str
+    plan_sessions: Word
     """Line of the plan box for the number of sessions."""
-    plan_next: str
+    plan_next: Word
     """Line of the plan box for the next appointment."""
-    plan_exercises: str
+    plan_exercises: Word
     """Line of the plan box for exercises."""
-    your_plan: str
+    your_plan: Word
     """Heading of a patient's own plan in the web page and the ePub."""
-    plan_patient: str
+    plan_patient: Word
     """Label of the patient's name in a plan."""
-    plan_for: str
+    plan_for: Word
     """Title of the handout's plan box with the patient's name, with `{patient}`."""
-    plan_physiotherapist: str
+    plan_physiotherapist: Word
     """Label of the physiotherapist in a plan."""
-    plan_note: str
+    plan_note: Word
     """Label of the physiotherapist's note in a plan."""
-    plan_tips: str
+    plan_tips: Word
     """Label of the home tips chosen in a plan."""
-    plan_chosen: str
+    plan_chosen: Word
     """Marks a home tip chosen for the patient."""
-    plan_made: str
+    plan_made: Word
     """Label of the day a plan was made."""
-    plan_range: str
+    plan_range: Word
     """A range of sessions planned, with `{min}` and `{max}`."""
-    date_long: str
+    date_long: Word
     """A date written out, with `{weekday}`, `{month}`, `{day}` and `{year}`."""
-    date_short: str
+    date_short: Word
     """A date written out without the day of the week, with `{month}`, `{day}` and `{year}`."""
-    date_and_time: str
+    date_and_time: Word
     """A date and a time of day, with `{date}` and `{time}`."""
-    time_of_day: str
+    time_of_day: Word
     """A time of day, with `{hour}`, `{minute}` and, on a 12-hour clock, `{period}`."""
     hour_clock: Literal[12, 24]
     """Whether times are told on a 12-hour or a 24-hour clock."""
-    weekdays: Annotated[tuple[str, ...], Field(min_length=7, max_length=7)]
+    weekdays: Annotated[tuple[Word, ...], Field(min_length=7, max_length=7)]
     """The names of the days, Monday first."""
-    months: Annotated[tuple[str, ...], Field(min_length=12, max_length=12)]
+    months: Annotated[tuple[Word, ...], Field(min_length=12, max_length=12)]
     """The names of the months, January first."""
-    day_periods: Annotated[tuple[str, ...], Field(min_length=2, max_length=2)]
+    day_periods: Annotated[tuple[Word, ...], Field(min_length=2, max_length=2)]
     """Before noon and after noon, on a 12-hour clock (`a.m.`, `p.m.`)."""
-    scan_to_book: str
+    scan_to_book: Word
     """Caption of a QR code that opens the booking page."""
-    scan_to_visit: str
+    scan_to_visit: Word
     """Caption of a QR code that opens the clinic's website."""
-    landmarks: str
+    landmarks: Word
     """Heading of the ePub's (hidden) list of landmarks."""
-    cover: str
+    cover: Word
     """Name of the cover in the ePub's landmarks."""
-    start: str
+    start: Word
     """Name of the start of the text in the ePub's landmarks."""
-    epub_accessibility_summary: str
+    epub_accessibility_summary: Word
     """The ePub's accessibility summary (EPUB Accessibility 1.1 metadata)."""
-    cover_alt: str
+    cover_alt: Word
     """Text alternative of the cover image, with `{title}` and `{clinic}`."""
-    email_subject: str
+    email_subject: Word
     """Subject of the guide email, with `{clinic}` and `{title}`."""
-    email_greeting_named: str
+    email_greeting_named: Word
     """Greeting of the guide email when the patient's name is known, with `{name}`."""
-    email_greeting: str
+    email_greeting: Word
     """Greeting of the guide email without a name."""
-    email_intro: str
+    email_intro: Word
     """First paragraph of the guide email, with `{title}` and `{clinic}`."""
-    email_open_heading: str
+    email_open_heading: Word
     """Heading of the guide email's instructions for opening an ePub."""
-    email_open_iphone: str
+    email_open_iphone: Word
     """How to open an ePub on an iPhone or iPad."""
-    email_open_android: str
+    email_open_android: Word
     """How to open an ePub on Android."""
-    email_open_computer: str
+    email_open_computer: Word
     """How to open an ePub on a computer."""
-    email_safety_more: str
+    email_safety_more: Word
     """Introduces the urgent signs in the guide email."""
-    email_plan_next: str
+    email_plan_next: Word
     """Names the next appointment in a personal email, with `{when}` and `{physiotherapist}`."""
-    email_plan_physiotherapist: str
+    email_plan_physiotherapist: Word
     """Names the physiotherapist in a personal email without an appointment, with
     `{physiotherapist}`."""
-    email_plan_attached: str
+    email_plan_attached: Word
     """Says the attached guide is the patient's own."""
-    email_contact_heading: str
+    email_contact_heading: Word
     """Heading of the clinic's contact details in the email."""
-    email_signoff: str
+    email_signoff: Word
     """Closing words before the clinic's name."""
+    translated: Word
+    """Says who translated the guide and from which version of the source, with `{who}`
+    and `{version}`."""
+    translation_not_reviewed: Word
+    """Says that no certified translator has checked the translation."""
+    translation_reviewed_by: Word
+    """Names the latest review of the translation, with `{name}`, `{role}` and `{date}`."""
+    untranslated: Word
+    """Says that some parts are not translated yet and are shown in the source language."""
+
+    @field_validator("*")
+    @classmethod
+    def _placeholders_kept(cls, value: object, info: ValidationInfo) -> object:
+        if not isinstance(value, str):
+            return value
+        required, allowed = PLACEHOLDERS.get(info.field_name or "", (frozenset(), frozenset()))
+        found = set(placeholders(value))
+        if found - allowed:
+            raise ValueError(f"has {{{sorted(found - allowed)[0]}}}, which is not filled in here")
+        if required - found:
+            raise ValueError(f"has lost {{{sorted(required - found)[0]}}}")
+        return value
 
 
 @functools.cache
@@ -157,5 +235,6 @@ def labels_for(language: str) -> Labels:
             continue
         resource = _LABELS / f"{name}.toml"
         if resource.is_file():
-            return Labels.model_validate(tomllib.loads(resource.read_text(encoding="utf-8")))
+            data = tomllib.loads(resource.read_text(encoding="utf-8"))
+            return Labels.model_validate(data)
     raise LookupError(f"no labels for {language!r}")  # pragma: no cover - en.toml ships

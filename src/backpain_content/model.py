@@ -6,26 +6,29 @@ The model knows no output format: renderers read it, it never reads them.
 from __future__ import annotations
 
 import datetime
-import unicodedata
-from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any, Literal, Self
-from urllib.parse import urlsplit
+from typing import Annotated, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
 from .errors import ContentError
+from .fields import (
+    CLINIC_PLACEHOLDER,
+    LanguageTag,
+    Line,
+    Paragraphs,
+    Record,
+    Slug,
+    Summary,
+    Text,
+    Version,
+    WebUrl,
+    validation_message,
+)
+from .labels import Labels
 
 __all__ = [
+    "CLINIC_PLACEHOLDER",
     "SAFETY_GROUPS",
     "SECTION_NAMES",
     "Article",
@@ -35,6 +38,7 @@ __all__ = [
     "ClosingSection",
     "LifestyleSection",
     "LifestyleTip",
+    "Line",
     "Mechanism",
     "MechanismsSection",
     "PatientPlan",
@@ -48,59 +52,15 @@ __all__ = [
     "SafetySection",
     "SectionName",
     "SessionGuidance",
+    "Slug",
+    "Text",
     "TherapiesSection",
     "Therapy",
+    "Translation",
     "contrast_with_white",
     "default_clinic",
     "validation_message",
 ]
-
-SUMMARY_MAX_WORDS = 25
-CLINIC_PLACEHOLDER = "{clinic}"
-
-# Bidi embeddings, overrides and isolates can make text read differently from how it
-# is stored (CVE-2021-42574, "Trojan Source"); plain RTL text needs none of them.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-_ALLOWED_CONTROLS = frozenset("\n\t")
-
-
-def _check_text(value: str) -> str:
-    # One form for every accented letter: text saved decomposed (as macOS editors save
-    # it, `e` + U+0301) prints, sorts and compares as the composed form does.
-    value = unicodedata.normalize("NFC", value)
-    for char in value:
-        if char in _BIDI_CONTROLS:
-            raise ValueError(f"contains the bidi control character U+{ord(char):04X}")
-        if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:
-            raise ValueError(f"contains the control character U+{ord(char):04X}")
-    if not value.strip():
-        raise ValueError("must not be empty")
-    return value
-
-
-def _check_line(value: str) -> str:
-    if "\n" in value or "\t" in value:
-        raise ValueError("must be a single line")
-    return value
-
-
-def _check_summary(value: str) -> str:
-    words = len(value.split())
-    if words > SUMMARY_MAX_WORDS:
-        raise ValueError(f"has {words} words; a summary has at most {SUMMARY_MAX_WORDS}")
-    return value
-
-
-def _check_web_url(value: str) -> str:
-    # Only absolute https URLs: a `javascript:` or `data:` URL would run or smuggle
-    # content in every format that makes links (HTML, PDF, ePub, email), and a patient
-    # following a printed link or QR code should not be sent over plain http.
-    if any(char.isspace() or char in '<>"{}|\\^`' for char in value):
-        raise ValueError("must be a URL without spaces, quotes or angle brackets")
-    parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.hostname:
-        raise ValueError("must be an absolute https:// URL")
-    return value
 
 
 def _check_contrast(value: str) -> str:
@@ -126,34 +86,6 @@ def contrast_with_white(colour: str) -> float:
     return 1.05 / (luminance + 0.05)
 
 
-# Lengths are generous for real content and bound what a page, header or cover must hold.
-Text = Annotated[str, Field(max_length=20_000), AfterValidator(_check_text)]
-"""Free text: any Unicode, but no control or bidi-override characters."""
-
-Line = Annotated[
-    str, Field(max_length=200), AfterValidator(_check_text), AfterValidator(_check_line)
-]
-"""A single line of text, such as a title or a name."""
-
-Summary = Annotated[
-    str,
-    Field(max_length=200),
-    AfterValidator(_check_text),
-    AfterValidator(_check_line),
-    AfterValidator(_check_summary),
-]
-"""A plain-language version of a body, at most 25 words."""
-
-Paragraphs = Annotated[tuple[Text, ...], Field(min_length=1)]
-
-WebUrl = Annotated[str, Field(max_length=2000), AfterValidator(_check_web_url)]
-"""An absolute https URL."""
-
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-LanguageTag = Annotated[
-    str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
-]
-Version = Annotated[str, Field(pattern=r"^[0-9]+(?:\.[0-9]+){0,2}$")]
 Phone = Annotated[
     str, Field(pattern=r"^\+?[0-9][0-9 ().-]{5,30}[0-9](?: ?(?:ext\.?|x) ?[0-9]{1,6})?$")
 ]
@@ -166,99 +98,6 @@ Email = Annotated[
     ),
 ]
 Colour = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$"), AfterValidator(_check_contrast)]
-
-
-_HINTS = {
-    "id": "must be lowercase letters, digits and single hyphens, such as dry-needling-back-pain",
-    "language": "must be a language tag such as en-CA",
-    "version": "must be a version number such as 1.0.0",
-    "phone": "must be a phone number: digits, spaces and + ( ) - . only",
-    "email": "must be an email address such as name@example.org",
-    "accent_colour": "must be a colour written #rrggbb",
-}
-
-
-def _field_path(loc: Sequence[int | str]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path
-
-
-def validation_message(error: ValidationError) -> tuple[str, str]:
-    """The field path and a short description of the first problem in `error`.
-
-    Never the value itself: a value may be a patient's.
-    """
-    errors = error.errors(include_url=False, include_input=False)
-    first = errors[0]
-    loc = first["loc"]
-    kind = first["type"]
-    ctx = first.get("ctx", {})
-    if kind == "missing":
-        problem = "is required but missing"
-    elif kind == "extra_forbidden":
-        problem = "is not a known field (check the spelling)"
-    elif kind == "string_pattern_mismatch" and loc and str(loc[-1]) in _HINTS:
-        problem = _HINTS[str(loc[-1])]
-    elif kind == "string_pattern_mismatch" and len(loc) > 1 and isinstance(loc[-1], int):
-        problem = (
-            "must be an id: lowercase letters, digits and single hyphens, such as stretch-daily"
-        )
-    elif kind == "literal_error":
-        problem = f"must be {ctx.get('expected', 'one of the accepted values')}"
-    elif kind in ("string_too_long", "too_long") and "max_length" in ctx:
-        # Only the lengths: the text may be a patient's.
-        value = error.errors()[0].get("input")
-        unit = "characters" if isinstance(value, str) else "items"
-        length = f"has {len(value)} {unit}; " if isinstance(value, str | list | tuple) else ""
-        problem = f"{length}at most {ctx['max_length']} {unit} are allowed"
-    else:
-        problem = str(first["msg"]).removeprefix("Value error, ")
-    more = len(errors) - 1
-    if more:
-        problem += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return _field_path(loc) or "(top level)", problem
-
-
-class Record(BaseModel):
-    """A frozen, validated record. Bad values raise `ContentError` (a `ValueError`) with
-    one line naming the record, the field and what is wrong, as a file's errors read."""
-
-    # The docstrings under the fields describe them in the JSON Schema (`schema.py`).
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
-
-    def __init__(self, /, **data: Any) -> None:
-        try:
-            super().__init__(**data)
-        except ValidationError as exc:
-            raise _content_error(type(self), exc) from None
-
-    # Marked as pydantic marks its own RootModel.__init__: pydantic then validates nested
-    # records and `model_validate` data itself, not through this __init__, so a nested
-    # problem is reported once, at its full path, by the outermost call.
-    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
-
-    @classmethod
-    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
-        try:
-            return super().model_validate(obj, *args, **kwargs)
-        except ValidationError as exc:
-            raise _content_error(cls, exc) from None
-
-    @classmethod
-    def model_validate_json(
-        cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any
-    ) -> Self:
-        try:
-            return super().model_validate_json(json_data, *args, **kwargs)
-        except ValidationError as exc:
-            raise _content_error(cls, exc) from None
-
-
-def _content_error(model: type[BaseModel], error: ValidationError) -> ContentError:
-    field, problem = validation_message(error)
-    return ContentError(model.__name__, field, problem)
 
 
 class Review(Record):
@@ -276,6 +115,22 @@ class Review(Record):
     """The version of the content that was reviewed."""
     scope: Line
     """What was reviewed, such as `the whole guide` or `the safety section`."""
+
+
+class Translation(Record):
+    """Where a translated guide comes from: which guide, which version, who translated it,
+    and what is not translated yet (no check by a translator is claimed that is not
+    recorded in `Provenance.reviews`)."""
+
+    source_language: LanguageTag
+    """Language tag of the guide it was translated from, such as `en-CA`."""
+    source_version: Version
+    """Version of that guide it was translated from."""
+    translated_by: Line
+    """Who translated it."""
+    untranslated: tuple[Annotated[str, Field(max_length=200)], ...] = ()
+    """The strings still in the source language, by their key in the translation file
+    (`lifestyle.stretch-daily.summary`): a partial translation says so."""
 
 
 class Provenance(Record):
@@ -300,6 +155,14 @@ class Provenance(Record):
     review_due: datetime.date
     """When the content should next be reviewed (for example two years after the last
     review); `export`, `validate` and `lint` warn once it has passed."""
+    translation: Translation | None = None
+    """For a translated guide: what it was translated from, and by whom."""
+
+    @property
+    def source_language(self) -> str | None:
+        """The language of the source article's title, when it differs from the guide's:
+        the source guide's language for a translation, else None."""
+        return self.translation.source_language if self.translation else None
 
     def current_reviews(self, kind: Literal["clinical", "translation"]) -> tuple[Review, ...]:
         """The reviews of this kind of this very version, latest first: a review of an
@@ -456,6 +319,8 @@ class Reference(Record):
     """Where it was read (https only)."""
     accessed: datetime.date
     """The day it was read."""
+    language: LanguageTag = "en"
+    """The language of its title, which stays as published in every translation."""
 
 
 class SafetyItem(Record):
@@ -579,6 +444,9 @@ class Article(Record):
     """The closing call to action, which names the clinic."""
     references: tuple[Reference, ...] = ()
     """The published sources the safety section cites."""
+    labels: Labels | None = None
+    """The words the renderers print ("Contents", "Page 1 of 2") for a language the
+    package has no labels for, as a translation file gives them; else the package's own."""
 
     @model_validator(mode="after")
     def _citations_resolve(self) -> Article:

@@ -16,12 +16,13 @@ from email.utils import format_datetime, formataddr, make_msgid
 from pydantic import TypeAdapter, ValidationError
 
 from ..errors import ContentError
-from ..labels import Labels, labels_for
+from ..labels import Labels
 from ..model import Article, Clinic, Email, Line, PatientPlan, default_clinic
 from .shared import (
     clinic_phrase,
     contact_lines,
     environment,
+    labels_of,
     plain,
     provenance_line,
     reference_numbers,
@@ -135,7 +136,7 @@ def build_guide_email(
     recipient = _address(to, "to")
     from_address = _address(sender, "from")
     sender_domain = from_address.rsplit("@", 1)[1]
-    labels = labels_for(article.language)
+    labels = labels_of(article)
     phrase = clinic_phrase(clinic, labels)
     if epub is None:
         from .epub import render_epub

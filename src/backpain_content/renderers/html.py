@@ -7,7 +7,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from ..labels import labels_for
 from ..logo import fitted, prepared
 from ..model import CLINIC_PLACEHOLDER, SECTION_NAMES, Article, Clinic, PatientPlan, default_clinic
 from ..options import HtmlOptions
@@ -15,6 +14,7 @@ from .shared import (
     clinic_phrase,
     contact_lines,
     environment,
+    labels_of,
     plan_view,
     provenance_line,
     read_static,
@@ -114,7 +114,7 @@ def render_html(
     (it is escaped already), without `|safe`.
     """
     clinic = clinic or default_clinic(article)
-    labels = labels_for(article.language)
+    labels = labels_of(article)
     view = plan_view(plan, article, labels) if plan else None
     whole = options.sections is None
     sections = SECTION_NAMES if options.sections is None else options.sections

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from ..labels import Labels
+from ..labels import Labels, labels_for
 from ..model import Article, Clinic, LifestyleTip, PatientPlan
 
 if TYPE_CHECKING:
@@ -27,8 +27,10 @@ __all__ = [
     "Segment",
     "clinic_phrase",
     "contact_lines",
+    "direction",
     "environment",
     "fill",
+    "labels_of",
     "plain",
     "plan_view",
     "provenance_line",
@@ -40,6 +42,28 @@ __all__ = [
 ]
 
 _PACKAGE = Path(__file__).resolve().parent.parent
+
+# Languages written right to left (CLDR's characterOrder), by their primary subtag; a
+# script subtag overrides the language's usual script (`pa-Arab` is right to left).
+_RTL_LANGUAGES = frozenset(
+    {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "lrc", "mzn", "ps", "sd", "ug", "ur", "yi"}
+)
+_RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg"})
+
+
+def direction(language: str) -> Literal["ltr", "rtl"]:
+    """Which way text in `language` (a tag such as `ar`, `ur-PK` or `pa-Arab`) runs."""
+    parts = language.split("-")
+    scripts = [part for part in parts[1:] if len(part) == 4 and part.isalpha()]
+    if scripts:
+        return "rtl" if scripts[0].title() in _RTL_SCRIPTS else "ltr"
+    return "rtl" if parts[0].lower() in _RTL_LANGUAGES else "ltr"
+
+
+def labels_of(article: Article) -> Labels:
+    """The words the renderers print around `article`: its own (a translation's), or the
+    package's for its language."""
+    return article.labels or labels_for(article.language)
 
 
 class ContactLine(NamedTuple):
@@ -91,6 +115,9 @@ class Segment(NamedTuple):
     text: str
     field: str = ""
     kind: Literal["", "cite", "date"] = ""
+    lang: str = ""
+    """The text's language when it is not the document's (an English title in a French
+    guide), so that screen readers pronounce it right."""
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -124,7 +151,12 @@ def provenance_line(article: Article, labels: Labels) -> tuple[Segment, ...]:
     segments = fill(
         labels.source_article,
         "labels.source_article",
-        title=Segment(provenance.source_title, "provenance.source_title", "cite"),
+        title=Segment(
+            provenance.source_title,
+            "provenance.source_title",
+            "cite",
+            provenance.source_language or "",
+        ),
         clinic=Segment(provenance.source_clinic, "provenance.source_clinic"),
     )
     segments.append(Segment(" "))
@@ -153,7 +185,39 @@ def provenance_line(article: Article, labels: Labels) -> tuple[Segment, ...]:
         )
     else:
         segments.append(Segment(labels.not_reviewed, "labels.not_reviewed"))
+    if provenance.translation:
+        segments += [Segment(" "), *translation_line(article, labels)]
     return tuple(segments)
+
+
+def translation_line(article: Article, labels: Labels) -> list[Segment]:
+    """Who translated the guide, whether a translator has checked it (only a check of this
+    very version is named), and whether parts are still untranslated."""
+    translation = article.provenance.translation
+    if translation is None:
+        return []
+    segments = fill(
+        labels.translated,
+        "labels.translated",
+        who=Segment(translation.translated_by, "provenance.translation.translated_by"),
+        version=Segment(translation.source_version, "provenance.translation.source_version"),
+    )
+    segments.append(Segment(" "))
+    reviews = article.provenance.current_reviews("translation")
+    if reviews:
+        latest = reviews[0]
+        segments += fill(
+            labels.translation_reviewed_by,
+            "labels.translation_reviewed_by",
+            name=Segment(latest.reviewer, "provenance.reviews.reviewer"),
+            role=Segment(latest.role, "provenance.reviews.role"),
+            date=Segment(latest.date.isoformat(), "provenance.reviews.date", "date"),
+        )
+    else:
+        segments.append(Segment(labels.translation_not_reviewed, "labels.translation_not_reviewed"))
+    if translation.untranslated:
+        segments += [Segment(" "), Segment(labels.untranslated, "labels.untranslated")]
+    return segments
 
 
 class ReferenceNumbers(dict[str, int]):

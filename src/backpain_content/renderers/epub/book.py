@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from ebooklib import epub
 
-from ...labels import Labels, labels_for
+from ...labels import Labels
 from ...logo import prepared
 from ...model import (
     CLINIC_PLACEHOLDER,
@@ -29,6 +29,7 @@ from ..shared import (
     clinic_phrase,
     contact_lines,
     environment,
+    labels_of,
     plan_view,
     provenance_line,
     read_static,
@@ -146,7 +147,7 @@ def build_epub(
 ) -> bytes:
     """Build the ePub in memory; see `render_epub`."""
     clinic = clinic or default_clinic(article)
-    labels = labels_for(article.language)
+    labels = labels_of(article)
     view = plan_view(plan, article, labels) if plan else None
     phrase = clinic_phrase(clinic, labels)
     language = article.language

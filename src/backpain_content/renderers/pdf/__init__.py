@@ -8,20 +8,11 @@ from __future__ import annotations
 
 from ...model import Article, Clinic, PatientPlan
 from ...options import HandoutOptions
+from .limits import LARGE_PRINT_PAGES, STANDARD_PAGES, page_limit
 
 __all__ = ["LARGE_PRINT_PAGES", "STANDARD_PAGES", "page_limit", "render_pdf"]
 
-STANDARD_PAGES = 2
-"""The standard handout's promise: at most this many pages, on Letter or A4."""
-LARGE_PRINT_PAGES = 6
-"""The large-print handout's promise."""
-
 _DEFAULT_OPTIONS = HandoutOptions()
-
-
-def page_limit(options: HandoutOptions) -> int:
-    """The most pages a handout printed with `options` should have."""
-    return LARGE_PRINT_PAGES if options.large_print else STANDARD_PAGES
 
 
 def render_pdf(

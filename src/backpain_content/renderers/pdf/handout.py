@@ -15,6 +15,7 @@ from ...options import HandoutOptions
 from ..shared import source_date
 from .fonts import FONT
 from .layout import Layout
+from .limits import page_limit
 from .logo import read_logo
 from .page import Furniture, HandoutDoc
 from .story import story
@@ -36,8 +37,22 @@ def build_handout(
     options: HandoutOptions,
     plan: PatientPlan | None = None,
 ) -> Handout:
-    """Lay out and write the handout; see `render_pdf`."""
-    layout = Layout.make(article, clinic, options, plan)
+    """Lay out and write the handout; see `render_pdf`.
+
+    When it has one page more than it should, it is laid out again with the clinic's
+    details run together, and the shorter of the two is kept: a guide that fits is laid
+    out as designed, one that nearly does (a long translation, a clinic with every detail)
+    gets the room it needs. A page or more over is beyond what that saves.
+    """
+    handout = _build(Layout.make(article, clinic, options, plan))
+    if handout.pages != page_limit(options) + 1:
+        return handout
+    compact = _build(Layout.make(article, clinic, options, plan, compact=True))
+    return compact if compact.pages < handout.pages else handout
+
+
+def _build(layout: Layout) -> Handout:
+    article = layout.article
     furniture = Furniture.make(layout, read_logo(layout.clinic))
     first, later = furniture.frame(first=True), furniture.frame(first=False)
     buffer = io.BytesIO()

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 
 from reportlab.lib import colors
 
-from ...labels import Labels, labels_for
+from ...labels import Labels
 from ...model import Article, Clinic, PatientPlan, default_clinic
 from ...options import HandoutOptions
-from ..shared import PlanView, plan_view
+from ..shared import PlanView, labels_of, plan_view
 from .fonts import CHARSET
 from .styles import LARGE, PAPER, STANDARD, Sizes, Styles, styles
 from .text import Text
@@ -33,6 +33,9 @@ class Layout:
     large_print: bool
     plan: PlanView | None
     """A patient's own plan, when the handout is theirs."""
+    compact: bool = False
+    """The clinic's details run together, for a handout that does not fit without it
+    (longer text, as a translation's often is)."""
 
     @classmethod
     def make(
@@ -41,13 +44,14 @@ class Layout:
         clinic: Clinic | None,
         options: HandoutOptions,
         plan: PatientPlan | None = None,
+        compact: bool = False,
     ) -> Layout:
         """The layout of `article` for `clinic` (the article's own by default), and for
         a patient's `plan` when given."""
         clinic = clinic or default_clinic(article)
         sizes = LARGE if options.large_print else STANDARD
         page_width, page_height = PAPER[options.paper]
-        labels = labels_for(article.language)
+        labels = labels_of(article)
         return cls(
             article=article,
             clinic=clinic,
@@ -60,6 +64,7 @@ class Layout:
             page_height=page_height,
             large_print=options.large_print,
             plan=plan_view(plan, article, labels) if plan else None,
+            compact=compact,
         )
 
     @property

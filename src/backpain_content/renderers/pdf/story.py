@@ -196,12 +196,12 @@ def _plan_box(layout: Layout, width: float) -> list[Flowable]:
     )
     # The table's cells are padded 6 pt on each side.
     label_width = min(label_width + 12 + sizes.gap, inner * 0.6)
-    table = Table(
-        rows,
-        colWidths=[label_width, inner - label_width],
-        # A third of an inch a line, to write on by pen.
-        rowHeights=[sizes.leading * 1.6] * len(rows),
-    )
+    # A third of an inch a line, to write on by pen; more where a label takes two lines.
+    heights = [
+        max(sizes.leading * 1.6, row[0].wrap(label_width - 12, sizes.leading * 10)[1] + 6)
+        for row in rows
+    ]
+    table = Table(rows, colWidths=[label_width, inner - label_width], rowHeights=heights)
     table.setStyle(
         TableStyle(
             [
@@ -304,22 +304,27 @@ def _row(cells: list[list[Flowable]], widths: list[float], layout: Layout) -> Ta
     return row
 
 
-def _side_by_side(layout: Layout) -> Table:
+def _side_by_side(layout: Layout) -> list[Flowable]:
     """The plan box, the clinic's details and its QR code side by side, which saves a third
-    of a page."""
+    of a page. Compact, the clinic's links run together below them, the width of the page."""
     closing, sizes, width = layout.article.closing, layout.sizes, layout.width
     qr = _qr_code(layout)
     qr_width = qr[1] if qr else 0.0
     plan_width = width * 0.4
     details_width = width - plan_width - qr_width
     gap = sizes.gap * 3
-    details = [*_heading(layout, "closing", closing.short_heading, None), *_contact_details(layout)]
+    heading = _heading(layout, "closing", closing.short_heading, None)
+    if layout.compact:
+        name, *links = _contact_run(layout)
+        details, below = [*heading, name], links
+    else:
+        details, below = [*heading, *_contact_details(layout)], []
     cells = [_plan_box(layout, plan_width - gap), details]
     widths = [plan_width, details_width]
     if qr:
         cells.append(qr[0])
         widths.append(qr_width)
-    return _row(cells, widths, layout)
+    return [_row(cells, widths, layout), *below]
 
 
 def _plan_across(layout: Layout, plan: PlanView, qr_beside: bool) -> list[Flowable]:
@@ -378,10 +383,9 @@ def _boxed_rows(layout: Layout, content: list[Flowable], width: float) -> Table:
     return box
 
 
-def _contact_across(layout: Layout) -> list[Flowable]:
-    """The closing heading and the clinic's details run together: with a patient's plan
-    across the page above, the page has no room for them a line each (the QR code is in
-    the plan's box)."""
+def _contact_run(layout: Layout) -> list[Flowable]:
+    """The clinic's name and location, then its contact links run together on a line
+    (where a line each would not fit)."""
     clinic, labels, text, styles = layout.clinic, layout.labels, layout.text, layout.styles
     name = f"<b>{text.check('clinic.name', clinic.name)}</b>"
     if clinic.location:
@@ -390,13 +394,18 @@ def _contact_across(layout: Layout) -> list[Flowable]:
         f"{text.check('labels', line.prefix)}{_link(line.href, text.check(line.field, line.text))}"
         for line in contact_lines(clinic, labels)
     ]
-    details: list[Flowable] = [
-        *_heading(layout, "closing", layout.article.closing.short_heading, None),
-        paragraph(name, styles.body),
-    ]
+    details: list[Flowable] = [paragraph(name, styles.body)]
     if links:
         details.append(paragraph(" · ".join(links), styles.body))
     return details
+
+
+def _contact_across(layout: Layout) -> list[Flowable]:
+    """The closing heading and the clinic's details run together: with a patient's plan
+    across the page above, the page has no room for them a line each (the QR code is in
+    the plan's box)."""
+    heading = _heading(layout, "closing", layout.article.closing.short_heading, None)
+    return [*heading, *_contact_run(layout)]
 
 
 def _closing(layout: Layout, frame_height: float) -> list[Flowable]:
@@ -411,12 +420,12 @@ def _closing(layout: Layout, frame_height: float) -> list[Flowable]:
     if not layout.large_print:
         row = _side_by_side(layout)
         # A row cannot break across pages: a clinic with very long details gets the stack.
-        if row.wrap(width, frame_height)[1] <= frame_height * 0.9:
+        if row[0].wrap(width, frame_height)[1] <= frame_height * 0.9:
             # Together, so the bookmarks land on the row's page even when it moves on.
             marks = [OutlineMark(labels.my_plan), OutlineMark(closing.short_heading)]
-            return [KeepTogether([*marks, row])]
+            return [KeepTogether([*marks, *row])]
     qr = _qr_code(layout)
-    details = _contact_details(layout)
+    details = _contact_run(layout) if layout.compact else _contact_details(layout)
     contact = [_row([qr[0], details], [qr[1], width - qr[1]], layout)] if qr else details
     if layout.plan:
         plan = _plan_across(layout, layout.plan, qr_beside=False)

@@ -1,0 +1,202 @@
+"""The kinds of field every record is made of (lines, paragraphs, summaries, URLs, ids)
+and `Record`, the frozen, validated base of the model's records and the labels.
+
+Every bad value becomes one `ContentError` line naming the field, never quoting the value:
+a value may be a patient's.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from typing import Annotated, Any, Self
+from urllib.parse import urlsplit
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import ContentError
+
+__all__ = [
+    "CLINIC_PLACEHOLDER",
+    "SUMMARY_MAX_WORDS",
+    "LanguageTag",
+    "Line",
+    "Paragraphs",
+    "Record",
+    "Slug",
+    "Summary",
+    "Text",
+    "Version",
+    "WebUrl",
+    "validation_message",
+]
+
+SUMMARY_MAX_WORDS = 25
+CLINIC_PLACEHOLDER = "{clinic}"
+
+# Bidi embeddings, overrides and isolates can make text read differently from how it
+# is stored (CVE-2021-42574, "Trojan Source"); plain RTL text needs none of them.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ALLOWED_CONTROLS = frozenset("\n\t")
+
+
+def _check_text(value: str) -> str:
+    # One form for every accented letter: text saved decomposed (as macOS editors save
+    # it, `e` + U+0301) prints, sorts and compares as the composed form does.
+    value = unicodedata.normalize("NFC", value)
+    for char in value:
+        if char in _BIDI_CONTROLS:
+            raise ValueError(f"contains the bidi control character U+{ord(char):04X}")
+        if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:
+            raise ValueError(f"contains the control character U+{ord(char):04X}")
+    if not value.strip():
+        raise ValueError("must not be empty")
+    return value
+
+
+def _check_line(value: str) -> str:
+    if "\n" in value or "\t" in value:
+        raise ValueError("must be a single line")
+    return value
+
+
+def _check_summary(value: str) -> str:
+    words = len(value.split())
+    if words > SUMMARY_MAX_WORDS:
+        raise ValueError(f"has {words} words; a summary has at most {SUMMARY_MAX_WORDS}")
+    return value
+
+
+def _check_web_url(value: str) -> str:
+    # Only absolute https URLs: a `javascript:` or `data:` URL would run or smuggle
+    # content in every format that makes links (HTML, PDF, ePub, email), and a patient
+    # following a printed link or QR code should not be sent over plain http.
+    if any(char.isspace() or char in '<>"{}|\\^`' for char in value):
+        raise ValueError("must be a URL without spaces, quotes or angle brackets")
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.hostname:
+        raise ValueError("must be an absolute https:// URL")
+    return value
+
+
+# Lengths are generous for real content and bound what a page, header or cover must hold.
+Text = Annotated[str, Field(max_length=20_000), AfterValidator(_check_text)]
+"""Free text: any Unicode, but no control or bidi-override characters."""
+
+Line = Annotated[
+    str, Field(max_length=200), AfterValidator(_check_text), AfterValidator(_check_line)
+]
+"""A single line of text, such as a title or a name."""
+
+Summary = Annotated[
+    str,
+    Field(max_length=200),
+    AfterValidator(_check_text),
+    AfterValidator(_check_line),
+    AfterValidator(_check_summary),
+]
+"""A plain-language version of a body, at most 25 words."""
+
+Paragraphs = Annotated[tuple[Text, ...], Field(min_length=1)]
+
+WebUrl = Annotated[str, Field(max_length=2000), AfterValidator(_check_web_url)]
+"""An absolute https URL."""
+
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
+LanguageTag = Annotated[
+    str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
+]
+Version = Annotated[str, Field(pattern=r"^[0-9]+(?:\.[0-9]+){0,2}$")]
+
+
+_HINTS = {
+    "id": "must be lowercase letters, digits and single hyphens, such as dry-needling-back-pain",
+    "language": "must be a language tag such as en-CA",
+    "version": "must be a version number such as 1.0.0",
+    "phone": "must be a phone number: digits, spaces and + ( ) - . only",
+    "email": "must be an email address such as name@example.org",
+    "accent_colour": "must be a colour written #rrggbb",
+}
+
+
+def _field_path(loc: Sequence[int | str]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path
+
+
+def validation_message(error: ValidationError) -> tuple[str, str]:
+    """The field path and a short description of the first problem in `error`.
+
+    Never the value itself: a value may be a patient's.
+    """
+    errors = error.errors(include_url=False, include_input=False)
+    first = errors[0]
+    loc = first["loc"]
+    kind = first["type"]
+    ctx = first.get("ctx", {})
+    if kind == "missing":
+        problem = "is required but missing"
+    elif kind == "extra_forbidden":
+        problem = "is not a known field (check the spelling)"
+    elif kind == "string_pattern_mismatch" and loc and str(loc[-1]) in _HINTS:
+        problem = _HINTS[str(loc[-1])]
+    elif kind == "string_pattern_mismatch" and len(loc) > 1 and isinstance(loc[-1], int):
+        problem = (
+            "must be an id: lowercase letters, digits and single hyphens, such as stretch-daily"
+        )
+    elif kind == "literal_error":
+        problem = f"must be {ctx.get('expected', 'one of the accepted values')}"
+    elif kind in ("string_too_long", "too_long") and "max_length" in ctx:
+        # Only the lengths: the text may be a patient's.
+        value = error.errors()[0].get("input")
+        unit = "characters" if isinstance(value, str) else "items"
+        length = f"has {len(value)} {unit}; " if isinstance(value, str | list | tuple) else ""
+        problem = f"{length}at most {ctx['max_length']} {unit} are allowed"
+    else:
+        problem = str(first["msg"]).removeprefix("Value error, ")
+    more = len(errors) - 1
+    if more:
+        problem += f" (and {more} more problem{'s' if more > 1 else ''})"
+    return _field_path(loc) or "(top level)", problem
+
+
+class Record(BaseModel):
+    """A frozen, validated record. Bad values raise `ContentError` (a `ValueError`) with
+    one line naming the record, the field and what is wrong, as a file's errors read."""
+
+    # The docstrings under the fields describe them in the JSON Schema (`schema.py`).
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=False)
+
+    def __init__(self, /, **data: Any) -> None:
+        try:
+            super().__init__(**data)
+        except ValidationError as exc:
+            raise _content_error(type(self), exc) from None
+
+    # Marked as pydantic marks its own RootModel.__init__: pydantic then validates nested
+    # records and `model_validate` data itself, not through this __init__, so a nested
+    # problem is reported once, at its full path, by the outermost call.
+    __init__.__pydantic_base_init__ = True  # type: ignore[attr-defined]
+
+    @classmethod
+    def model_validate(cls, obj: Any, *args: Any, **kwargs: Any) -> Self:
+        try:
+            return super().model_validate(obj, *args, **kwargs)
+        except ValidationError as exc:
+            raise _content_error(cls, exc) from None
+
+    @classmethod
+    def model_validate_json(
+        cls, json_data: str | bytes | bytearray, *args: Any, **kwargs: Any
+    ) -> Self:
+        try:
+            return super().model_validate_json(json_data, *args, **kwargs)
+        except ValidationError as exc:
+            raise _content_error(cls, exc) from None
+
+
+def _content_error(model: type[BaseModel], error: ValidationError) -> ContentError:
+    field, problem = validation_message(error)
+    return ContentError(model.__name__, field, problem)

@@ -1,0 +1,413 @@
+"""Translating a guide with gettext PO files, the format translators' tools read and write.
+
+`extract` writes every translatable string of a guide (and the words the renderers
+print) into a PO file, each keyed in `msgctxt` by where it is: `lifestyle.stretch-daily.
+summary` names the summary of the tip whose stable id is `stretch-daily`. Extracting
+into an existing file keeps its translations and marks those whose English changed as
+fuzzy, with the English they were made from (as `msgmerge` does). `apply` builds the
+translated guide, refusing anything that would make a broken one.
+
+Needs the extra `translate` (Babel, BSD-3-Clause; tomli-w, MIT).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .content import bundled_articles, load_bundled
+from .errors import ContentError
+from .fields import CLINIC_PLACEHOLDER, SUMMARY_MAX_WORDS
+from .labels import PLACEHOLDERS, Labels, labels_for, placeholders
+from .model import Article, Translation
+from .renderers.shared import labels_of, source_date
+
+if TYPE_CHECKING:
+    from babel.messages.catalog import Catalog
+
+__all__ = [
+    "EXTRA_HINT",
+    "Entry",
+    "apply_po",
+    "default_output",
+    "entries",
+    "extract_po",
+    "translation_toml",
+]
+
+EXTRA_HINT = "pip install 'backpain-content[translate]'"
+
+# Facts and identifiers, which keep their form in every language.
+_NOT_TEXT = frozenset(
+    {"id", "language", "version", "updated", "review_due", "accessed", "url", "kind", "sources"}
+)
+# Parts of a guide that are not translated: where it comes from (the source's own title
+# and names) and the references (titles as their publishers give them).
+_NOT_TRANSLATED = frozenset({"provenance", "references", "labels"})
+_ONE_LINE = frozenset({"title", "heading", "short_heading", "condition", "therapy"})
+_FULL_TEXT = frozenset({"lede", "intro", "closing", "paragraphs", "body"})
+_SUMMARIES = frozenset({"summary", "chronic_summary"})
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One string to translate: its key (the PO's `msgctxt`), where it is in the guide
+    (a path in the guide's data, or in its labels), the source text, and what the
+    translator should know."""
+
+    key: str
+    path: tuple[str | int, ...]
+    text: str
+    comments: tuple[str, ...] = ()
+    brace_format: bool = False
+    """The text is filled in with `{name}` values, which `msgfmt --check` then checks."""
+
+
+def entries(article: Article) -> list[Entry]:
+    """Every translatable string of `article` and of its labels, in reading order."""
+    found = list(_walk(article.model_dump(mode="json"), (), ""))
+    labels = labels_of(article).model_dump(mode="json")
+    for name, value in labels.items():
+        for index, text in enumerate(value) if isinstance(value, list) else [(None, value)]:
+            key = f"labels.{name}" + (f"[{index}]" if index is not None else "")
+            path: tuple[str | int, ...] = (name,) if index is None else (name, index)
+            found.append(_label_entry(key, path, name, str(text)))
+    return found
+
+
+def _walk(value: Any, path: tuple[str | int, ...], key: str) -> Iterator[Entry]:
+    if isinstance(value, dict):
+        for name, inner in value.items():
+            if name in _NOT_TEXT or (not path and name in _NOT_TRANSLATED):
+                continue
+            # Items are keyed by their stable id, not by their place in the list.
+            inner_key = key if name == "items" else (f"{key}.{name}" if key else name)
+            yield from _walk(inner, (*path, name), inner_key)
+    elif isinstance(value, list):
+        for index, inner in enumerate(value):
+            if isinstance(inner, dict) and "id" in inner:
+                yield from _walk(inner, (*path, index), f"{key}.{inner['id']}")
+            else:
+                yield from _walk(inner, (*path, index), f"{key}[{index}]")
+    elif isinstance(value, str):
+        yield _text_entry(key, path, value)
+
+
+def _text_entry(key: str, path: tuple[str | int, ...], text: str) -> Entry:
+    field = next(part for part in reversed(path) if isinstance(part, str))
+    comments: list[str] = []
+    if field in _SUMMARIES:
+        comments.append(
+            f"A plain-language summary: one line of at most {SUMMARY_MAX_WORDS} words, for "
+            "reading grade 8 or below. Say only what the English says."
+        )
+    elif field in _ONE_LINE:
+        comments.append("One line.")
+    elif field in _FULL_TEXT:
+        comments.append("The source article's own text: translate every sentence.")
+    if CLINIC_PLACEHOLDER in text:
+        comments.append(f"Keep {CLINIC_PLACEHOLDER} exactly once: it becomes the clinic's name.")
+    return Entry(key, path, text, tuple(comments), brace_format=CLINIC_PLACEHOLDER in text)
+
+
+def _label_entry(key: str, path: tuple[str | int, ...], name: str, text: str) -> Entry:
+    comments = ["A word or line the renderers print around the guide. One line."]
+    required, allowed = PLACEHOLDERS.get(name, (frozenset(), frozenset()))
+    if name == "hour_clock":
+        comments = ["12 or 24: the clock this language tells the time on."]
+    elif allowed:
+        kept = ", ".join(f"{{{p}}}" for p in sorted(required))
+        optional = ", ".join(f"{{{p}}}" for p in sorted(allowed - required))
+        comments.append(
+            f"Keep {kept}: they are filled in." + (f" May use {optional}." if optional else "")
+        )
+    # msgfmt --check wants every placeholder of the English in the translation: a label
+    # with optional ones (a 24-hour clock has no {period}) is checked by `Labels` alone.
+    return Entry(
+        key, path, text, tuple(comments), brace_format=bool(allowed) and allowed == required
+    )
+
+
+def _babel() -> Any:
+    try:
+        from babel.messages import catalog, pofile
+    except ImportError:
+        raise ContentError(
+            None, "translate", f"translation files need the extra 'translate': {EXTRA_HINT}"
+        ) from None
+    return catalog, pofile
+
+
+def _locale(language: str) -> str:
+    """A language tag (`fr-CA`, `zh-Hans`) as Babel names the locale (`fr_CA`, `zh_Hans`)."""
+    return language.replace("-", "_")
+
+
+def _tag(locale: object) -> str:
+    return str(locale).replace("_", "-")
+
+
+def _stamp(article: Article) -> datetime.datetime:
+    # The same guide gives the same file: no clock in its headers.
+    return source_date(article)
+
+
+def extract_po(article: Article, language: str, existing: Path | None = None) -> bytes:
+    """A PO file of `article`'s strings for translation into `language`, as bytes.
+
+    With `existing` (a PO file made before), its translations are kept; those whose source
+    text changed are marked fuzzy, with the text they were made from (`#| msgid`), and
+    those whose string is gone are kept as obsolete (`#~`).
+    """
+    catalog_module, pofile = _babel()
+    try:
+        catalog = catalog_module.Catalog(
+            locale=_locale(language),
+            project=f"{article.id}.{article.language}",
+            version=article.provenance.version,
+            creation_date=_stamp(article),
+            revision_date=_stamp(article),
+            charset="utf-8",
+            fuzzy=False,
+            header_comment=(
+                f"# {article.title}: translation into {language}.\n"
+                "# Made by `backpain-content translate extract`; build the guide with\n"
+                "# `backpain-content translate apply`. msgctxt is each string's key: keep it."
+            ),
+        )
+    except ValueError:
+        raise ContentError(None, "lang", f"{language!r} is not a language Babel knows") from None
+    previous = _read(existing, pofile) if existing is not None and existing.exists() else None
+    known = {message.context: message for message in previous if message.id} if previous else {}
+    own_labels = _package_labels(language)
+    for entry in entries(article):
+        old = known.pop(entry.key, None)
+        string, fuzzy = "", False
+        previous_id: tuple[str, ...] = ()
+        notes: tuple[str, ...] = ()
+        if old is not None:
+            string, notes = str(old.string or ""), tuple(old.user_comments)
+            fuzzy = old.fuzzy or (bool(string) and old.id != entry.text)
+            changed = old.id != entry.text and bool(string)
+            previous_id = (str(old.id),) if changed else tuple(old.previous_id)
+        elif own_labels is not None and entry.key.startswith("labels."):
+            string = str(_at(own_labels, entry.path))
+        flags = {"python-brace-format"} if entry.brace_format else set()
+        if fuzzy:
+            flags.add("fuzzy")
+        added = catalog.add(
+            entry.text,
+            string,
+            auto_comments=entry.comments,
+            user_comments=notes,
+            flags=flags,
+            previous_id=previous_id,
+            context=entry.key,
+        )
+        if not entry.brace_format:  # Babel flags any text with braces itself
+            added.flags.discard("python-brace-format")
+    if previous is not None:
+        catalog.last_translator = previous.last_translator
+        catalog.language_team = previous.language_team
+    for message in known.values():  # strings the guide no longer has: kept, as obsolete
+        catalog.obsolete[(message.id, message.context)] = message
+    out = io.BytesIO()
+    pofile.write_po(out, catalog, width=76, include_previous=True, sort_output=False)
+    return out.getvalue()
+
+
+def _package_labels(language: str) -> dict[str, Any] | None:
+    """The package's own labels for `language` (not English's, for another language)."""
+    labels = labels_for(language)
+    if language.split("-")[0] != "en" and labels == labels_for("en"):
+        return None
+    return labels.model_dump(mode="json")
+
+
+def _at(data: Any, path: tuple[str | int, ...]) -> Any:
+    for part in path:
+        data = data[part]
+    return data
+
+
+def _put(data: Any, path: tuple[str | int, ...], value: Any) -> None:
+    for part in path[:-1]:
+        data = data[part]
+    data[path[-1]] = value
+
+
+def _read(path: Path, pofile: Any) -> Catalog:
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(4 * 1024 * 1024 + 1)
+    except OSError as exc:
+        raise ContentError(path, None, f"cannot be read ({exc.strerror or exc})") from None
+    if len(raw) > 4 * 1024 * 1024:
+        raise ContentError(path, None, "is larger than 4 MiB; is this the right file?")
+    try:
+        catalog: Catalog = pofile.read_po(io.BytesIO(raw), abort_invalid=True, charset="utf-8")
+    except (pofile.PoFileError, ValueError, UnicodeDecodeError) as exc:
+        raise ContentError(path, None, f"is not a valid PO file: {exc}") from None
+    return catalog
+
+
+_TRANSLATOR = re.compile(r"^\s*([^<]*?)\s*(?:<[^>]*>)?\s*$")
+
+
+def apply_po(path: Path, source: Article | None = None, allow_partial: bool = False) -> Article:
+    """The guide translated by the PO file at `path`.
+
+    The source guide is `source`, or the bundled guide the file names. Refused, with
+    `ContentError` naming the file and the string's key: a file for another guide, or
+    for another version of it (naming what changed since); a string not translated, or
+    fuzzy (unless `allow_partial`, which keeps the source text and records its key); a
+    lost `{clinic}` or label placeholder; a summary over its length; a line break in a
+    one-line string.
+    """
+    _, pofile = _babel()
+    catalog = _read(path, pofile)
+    project = catalog.project
+    if source is None:
+        if project not in bundled_articles():
+            raise ContentError(
+                path,
+                "Project-Id-Version",
+                f"names the guide {project!r}, which is not bundled; give its file with --source",
+            )
+        source = load_bundled(project)
+    if project != f"{source.id}.{source.language}":
+        raise ContentError(
+            path,
+            "Project-Id-Version",
+            f"is a translation of {project!r}, not of {source.id}.{source.language}",
+        )
+    if catalog.locale is None:
+        raise ContentError(path, "Language", "is missing: the file must say its language")
+    language = _tag(catalog.locale)
+    translator = _TRANSLATOR.match(catalog.last_translator or "")
+    who = translator[1] if translator else ""
+    if not who or who == "FULL NAME":
+        raise ContentError(path, "Last-Translator", "must name who translated the guide")
+
+    wanted = entries(source)
+    messages = {message.context: message for message in catalog if message.id}
+    changed = [e.key for e in wanted if e.key in messages and messages[e.key].id != e.text]
+    new = [e.key for e in wanted if e.key not in messages]
+    if catalog.version != source.provenance.version or changed:
+        what = f"{len(changed)} changed" + (f" ({', '.join(changed[:3])}...)" if changed else "")
+        raise ContentError(
+            path,
+            "Project-Id-Version",
+            f"was made from version {catalog.version} of the guide, which is now at "
+            f"{source.provenance.version}; since then {what}, {len(new)} new. Run "
+            f"`backpain-content translate extract --lang {language} -o {path.name}` to "
+            "update it",
+        )
+
+    data = source.model_dump(mode="json")
+    labels = labels_of(source).model_dump(mode="json")
+    untranslated: list[str] = []
+    for entry in wanted:
+        message = messages.get(entry.key)
+        string = message.string if message is not None else ""
+        if not string or (message is not None and message.fuzzy):
+            if not allow_partial:
+                problem = (
+                    "is fuzzy: check it, then remove the fuzzy flag"
+                    if string
+                    else ("has no translation")
+                )
+                raise ContentError(path, entry.key, f"{problem} (or use --allow-partial)")
+            untranslated.append(entry.key)
+            continue
+        string = str(string)  # one form: a guide has no plurals
+        _check(path, entry, string)
+        if entry.key.startswith("labels."):
+            _put(labels, entry.path, int(string) if entry.path == ("hour_clock",) else string)
+        else:
+            _put(data, entry.path, string)
+
+    data["language"] = language
+    data["provenance"]["translation"] = Translation(
+        source_language=source.language,
+        source_version=source.provenance.version,
+        translated_by=who,
+        untranslated=tuple(untranslated),
+    )
+    try:
+        made_labels = Labels.model_validate(labels)
+    except ContentError as exc:
+        raise ContentError(path, f"labels.{exc.field}", exc.problem) from None
+    # Labels the package has for this language are not repeated in the guide.
+    data["labels"] = None if made_labels == labels_for(language) else made_labels
+    try:
+        return Article.model_validate(data)
+    except ContentError as exc:
+        raise ContentError(path, _key_of(exc.field, wanted), exc.problem) from None
+
+
+def _check(path: Path, entry: Entry, string: str) -> None:
+    """What a translation must keep: placeholders, one line, a summary's length."""
+    field = next((part for part in reversed(entry.path) if isinstance(part, str)), "")
+    if entry.key.startswith("labels."):
+        if entry.path == ("hour_clock",) and string not in ("12", "24"):
+            raise ContentError(path, entry.key, "must be 12 or 24")
+        return  # the labels' own rules are checked when they are made
+    if CLINIC_PLACEHOLDER in entry.text and string.count(CLINIC_PLACEHOLDER) != 1:
+        raise ContentError(
+            path, entry.key, f"must keep {CLINIC_PLACEHOLDER} exactly once, as the English has it"
+        )
+    try:
+        placeholders(string)
+    except ValueError as exc:
+        if CLINIC_PLACEHOLDER in entry.text:
+            raise ContentError(path, entry.key, str(exc)) from None
+    if (field in _ONE_LINE or field in _SUMMARIES) and "\n" in string:
+        raise ContentError(path, entry.key, "must be a single line")
+    if field in _SUMMARIES and len(string.split()) > SUMMARY_MAX_WORDS:
+        raise ContentError(
+            path,
+            entry.key,
+            f"has {len(string.split())} words; a summary has at most {SUMMARY_MAX_WORDS}",
+        )
+
+
+def _key_of(field: str | None, wanted: list[Entry]) -> str | None:
+    """The key of the string at the model path `field` (`lifestyle.items[2].summary`)."""
+    for entry in wanted:
+        shown = ""
+        for part in entry.path:
+            shown += f"[{part}]" if isinstance(part, int) else (f".{part}" if shown else part)
+        if shown == field:
+            return entry.key
+    return field
+
+
+def translation_toml(article: Article, po_name: str) -> str:
+    """A translated guide as the TOML content file the package loads."""
+    import tomli_w
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items() if v is not None}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    data = plain(article.model_dump(mode="python", exclude_defaults=False))
+    head = (
+        f"# {article.title}\n"
+        f"# Made by `backpain-content translate apply` from {po_name}:\n"
+        "# edit the PO file and apply it again, rather than this file.\n\n"
+    )
+    return head + tomli_w.dumps(data, multiline_strings=False)
+
+
+def default_output(article: Article) -> str:
+    """Where `apply` writes the guide unless told: `ID.LANGUAGE.toml`."""
+    return f"{article.id}.{article.language}.toml"
