@@ -19,8 +19,10 @@ from ..errors import ContentError
 from ..labels import Labels
 from ..model import Article, Clinic, Email, Line, PatientPlan, default_clinic
 from .shared import (
+    Langs,
     clinic_phrase,
     contact_lines,
+    direction,
     environment,
     labels_of,
     plain,
@@ -161,6 +163,10 @@ def build_guide_email(
         else labels.email_greeting,
         "intro": labels.email_intro.format(title=article.title, clinic=phrase),
         "plan_lines": _plan_lines(plan, labels) if plan else [],
+        # Mail clients know no logical CSS properties: the side lists indent from, by hand.
+        "rtl": direction(article.language) == "rtl",
+        "langs": Langs(article),
+        "start": "right" if direction(article.language) == "rtl" else "left",
     }
     env = environment()
     message = EmailMessage(policy=_POLICY)
@@ -180,6 +186,7 @@ def build_guide_email(
     else:
         message["Message-ID"] = make_msgid(domain=sender_domain)
     message["MIME-Version"] = "1.0"
+    message["Content-Language"] = article.language
     text = env.get_template("email/body.txt.jinja").render(**context)
     html = env.get_template("email/body.html.jinja").render(**context)
     message.set_content(text)

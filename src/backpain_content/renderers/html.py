@@ -11,8 +11,10 @@ from ..logo import fitted, prepared
 from ..model import CLINIC_PLACEHOLDER, SECTION_NAMES, Article, Clinic, PatientPlan, default_clinic
 from ..options import HtmlOptions
 from .shared import (
+    Langs,
     clinic_phrase,
     contact_lines,
+    direction,
     environment,
     labels_of,
     plan_view,
@@ -143,6 +145,8 @@ def render_html(
         show_footer=options.show_footer,
         logo=_logo(clinic),
         plan=view,
+        langs=Langs(article),
+        direction=direction(article.language),
     )
     if not options.standalone:
         return Markup(snippet)  # noqa: S704 - rendered with autoescaping
@@ -151,5 +155,6 @@ def render_html(
         css=Markup(css),  # noqa: S704 - as above
         json_ld=_json_ld(article, clinic),
         snippet=Markup(snippet),  # noqa: S704 - rendered above with autoescaping
+        direction=direction(article.language),
     )
     return Markup(page)  # noqa: S704 - rendered with autoescaping

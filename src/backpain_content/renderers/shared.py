@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
+from markupsafe import Markup
+
 from ..labels import Labels, labels_for
 from ..model import Article, Clinic, LifestyleTip, PatientPlan
 
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ContactLine",
+    "Langs",
     "PlanRow",
     "PlanView",
     "ReferenceNumbers",
@@ -58,6 +61,36 @@ def direction(language: str) -> Literal["ltr", "rtl"]:
     if scripts:
         return "rtl" if scripts[0].title() in _RTL_SCRIPTS else "ltr"
     return "rtl" if parts[0].lower() in _RTL_LANGUAGES else "ltr"
+
+
+class Langs:
+    """Marks text whose language is not the document's: the strings a partial translation
+    keeps in the source language (by their translation key), and references' titles.
+
+    For a guide that is not a translation it marks nothing, so its output is unchanged.
+    """
+
+    def __init__(self, article: Article) -> None:
+        translation = article.provenance.translation
+        self.document = article.language
+        self.source = translation.source_language if translation else article.language
+        self.untranslated = frozenset(translation.untranslated if translation else ())
+
+    def __call__(self, key: str) -> Markup:
+        """` lang="…"` for an element holding the string `key`, when it is untranslated."""
+        return self.attribute(self.source) if key in self.untranslated else Markup("")
+
+    def text(self, key: str, value: str) -> Markup:
+        """`value`, escaped, in a `<span lang>` when it is untranslated."""
+        if key in self.untranslated:
+            return Markup("<span{}>{}</span>").format(self.attribute(self.source), value)
+        return Markup("{}").format(value)
+
+    def attribute(self, language: str) -> Markup:
+        """` lang="…"` when `language` is not the document's language."""
+        if language.split("-")[0].lower() == self.document.split("-")[0].lower():
+            return Markup("")
+        return Markup(' lang="{}"').format(language)
 
 
 def labels_of(article: Article) -> Labels:

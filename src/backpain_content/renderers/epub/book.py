@@ -26,8 +26,10 @@ from ...model import (
 )
 from ...options import EpubOptions
 from ..shared import (
+    Langs,
     clinic_phrase,
     contact_lines,
+    direction,
     environment,
     labels_of,
     plan_view,
@@ -160,6 +162,9 @@ def build_epub(
     book.set_identifier(identifier(article, personal=view is not None))
     book.set_title(article.title)
     book.set_language(language)
+    if direction(language) == "rtl":
+        # The spine's page-progression-direction: pages turn from right to left.
+        book.set_direction("rtl")
     book.add_author(provenance.source_clinic)
     book.add_metadata("DC", "publisher", clinic.name)
     book.add_metadata("DC", "date", provenance.updated.isoformat())
@@ -175,6 +180,8 @@ def build_epub(
         "clinic": clinic,
         "numbers": reference_numbers(article),
         "plan": view,
+        "langs": Langs(article),
+        "direction": direction(language),
     }
     documents: list[epub.EpubItem] = []
     toc: list[_Entry] = []
