@@ -62,12 +62,12 @@ def test_each_clinic_gets_its_own_branded_folder(tmp_path: Path) -> None:
     ("broken", "problem"),
     [
         ('nmae = "Clinic 002"\n', "name: is required but missing (and 1 more problem)"),
-        # Loads, but the handout's font has no Greek: found while rendering, and still
+        # Loads, but the handout does not set Thai: found while rendering, and still
         # reported by the clinic's file.
         (
-            'name = "Κλινική"\n',
-            "name: has characters the handout font cannot print: "
-            "U+039A U+03AE U+03B9 U+03BA U+03BB U+03BD",
+            'name = "คลินิก"\n',
+            "name: has Thai characters the handout cannot print "
+            "(U+0E01 U+0E04 U+0E19 U+0E25 U+0E34): it does not set Thai text",
         ),
         # A logo problem names the clinic file first, never only the logo.
         (

@@ -141,8 +141,9 @@ BAD_INPUT = [
     ),
     (
         "clinic the handout cannot print",
-        lambda d: ["--clinic", str(_write(d / "c.toml", 'name = "Κλινική"\n'))],
-        "c.toml: name: has characters the handout font cannot print: U+039A",
+        lambda d: ["--clinic", str(_write(d / "c.toml", 'name = "คลินิก"\n'))],
+        "c.toml: name: has Thai characters the handout cannot print (U+0E01 U+0E04 U+0E19 "
+        "U+0E25 U+0E34): it does not set Thai text",
     ),
     (
         "booking link too long for a QR code",

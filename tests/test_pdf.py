@@ -696,16 +696,14 @@ def test_unreadable_logo_is_a_content_error(article: bc.Article, tmp_path: Path,
 @pytest.mark.parametrize(
     ("field", "value", "codes"),
     [
-        ("clinic.name", "王小明", ["U+738B", "U+5C0F", "U+660E"]),
-        ("clinic.location", "東京 Station", ["U+6771", "U+4EAC"]),
         ("clinic.name", "Physio 🙂", ["U+1F642"]),
-        # Vera has Ł and ó but not Ż.
-        ("clinic.name", "Żaneta Łukasz Physio", ["U+017B"]),
-        ("title", "Dry needling 針", ["U+91DD"]),
-        ("lifestyle.items[2].summary", "Stretch ☯ often", ["U+262F"]),
+        # Thai has no spaces between words: the handout does not set it.
+        ("clinic.location", "คลินิก Station", ["U+0E04", "U+0E25"]),
+        ("title", "Dry needling \ue000", ["U+E000"]),
+        ("lifestyle.items[2].summary", "Stretch 🧘 often", ["U+1F9D8"]),
     ],
 )
-def test_characters_the_font_cannot_print_are_a_content_error(
+def test_characters_no_font_can_print_are_a_content_error(
     article: bc.Article, field: str, value: str, codes: list[str]
 ) -> None:
     clinic = bc.Clinic(name="Example Physio", location="Springfield")
@@ -725,7 +723,48 @@ def test_characters_the_font_cannot_print_are_a_content_error(
     assert caught.value.field == field
     message = str(caught.value)
     assert field in message
+    assert "cannot print" in message
     assert all(code in message for code in codes), message
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("clinic.name", "王小明物理治疗"),
+        ("clinic.location", "東京 Station"),
+        # Vera has Ł and ó but not Ż: the word is set in DejaVu Sans, Vera's descendant.
+        ("clinic.name", "Żaneta Łukasz Physio"),
+        ("title", "Dry needling 針"),
+        ("lifestyle.items[2].summary", "Stretch ☯ often"),
+        ("clinic.name", "Κλινική Αθηνά"),
+        ("clinic.name", "مركز العلاج الطبيعي"),
+        ("clinic.name", "ਸਿਹਤ ਕਲੀਨਿਕ"),
+    ],
+)
+def test_text_in_another_script_is_printed_in_a_font_that_has_it(
+    article: bc.Article, field: str, value: str, tmp_path: Path
+) -> None:
+    """Words Vera lacks are set in a family that has them (an error only when none does)."""
+    clinic = bc.Clinic(name="Example Physio", location="Springfield")
+    if field.startswith("clinic."):
+        clinic = clinic.model_copy(update={field.removeprefix("clinic."): value})
+    elif field == "title":
+        article = article.model_copy(update={"title": value})
+    else:
+        tips = article.lifestyle
+        items = list(tips.items)
+        items[2] = items[2].model_copy(update={"summary": value})
+        article = article.model_copy(
+            update={"lifestyle": tips.model_copy(update={"items": tuple(items)})}
+        )
+    handout = Handout("script", bc.render_pdf(article, clinic=clinic), tmp_path, clinic)
+    # Each word as written (a shaped word carries its text as ActualText, which pdftotext
+    # reads word by word; its reading order across a line is its own guess).
+    words = _run(require_tool("pdftotext"), "-bbox", str(handout.path), "-").stdout
+    found = {match.strip() for match in re.findall(r">([^<]+)</word>", words)}
+    assert all(word in found for word in value.split()), (value, sorted(found)[:40])
+    fonts = _run(require_tool("pdffonts"), str(handout.path)).stdout.splitlines()[2:]
+    assert all(line.split()[-5:-2] == ["yes", "yes", "yes"] for line in fonts), fonts
 
 
 def test_latin_letters_beyond_ascii_are_printed(article: bc.Article, tmp_path: Path) -> None:

@@ -192,7 +192,9 @@ def build_epub(
         cover = epub.EpubCover(file_name="cover.png")
         cover.media_type = "image/png"
         logo = prepared(clinic.logo, "clinic.logo") if clinic.logo else None
-        cover.content = draw_cover(article.title, phrase, clinic.accent_colour, logo)
+        cover.content = draw_cover(
+            article.title, phrase, clinic.accent_colour, logo, name=clinic.name
+        )
         book.add_item(cover)
         book.add_metadata(None, "meta", "", {"name": "cover", "content": cover.id})
         alt = labels.cover_alt.format(title=article.title, clinic=phrase)

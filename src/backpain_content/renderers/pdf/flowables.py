@@ -164,9 +164,13 @@ class SessionMarkers(Flowable):
     The numbers are `size` points, the body text's size, when the row has room.
     """
 
-    def __init__(self, low: int, high: int, size: float, accent: colors.Color) -> None:
+    def __init__(
+        self, low: int, high: int, size: float, accent: colors.Color, rtl: bool = False
+    ) -> None:
         super().__init__()
         self.low, self.high, self.size, self.accent = low, high, size, accent
+        self.rtl = rtl
+        """The first circle on the right, for a right-to-left guide."""
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         self.step = min(self.size * 2.4, available_width / max(self.high, 1))
@@ -175,7 +179,7 @@ class SessionMarkers(Flowable):
     def draw(self) -> None:
         radius = min(self.size, self.step / 2.4)
         for number in range(1, self.high + 1):
-            x = self.step * (number - 0.5)
+            x = self.step * ((self.high - number + 0.5) if self.rtl else (number - 0.5))
             y = self.size * 1.2
             in_range = number >= self.low
             self.canv.setStrokeColor(self.accent)

@@ -10,9 +10,9 @@ from ...labels import Labels
 from ...model import Article, Clinic, PatientPlan, default_clinic
 from ...options import HandoutOptions
 from ..shared import PlanView, labels_of, plan_view
-from .fonts import CHARSET
-from .styles import LARGE, PAPER, STANDARD, Sizes, Styles, styles
+from .styles import LARGE, PAPER, STANDARD, VERA_TYPE, Sizes, Styles, Type, styles
 from .text import Text
+from .typefaces import Typeface, typeface
 
 __all__ = ["Layout"]
 
@@ -52,13 +52,14 @@ class Layout:
         sizes = LARGE if options.large_print else STANDARD
         page_width, page_height = PAPER[options.paper]
         labels = labels_of(article)
+        face = typeface(article.language)
         return cls(
             article=article,
             clinic=clinic,
             labels=labels,
-            text=Text(CHARSET),
+            text=Text(face),
             sizes=sizes,
-            styles=styles(sizes, clinic.accent_colour),
+            styles=styles(sizes, clinic.accent_colour, _type(face)),
             accent=colors.HexColor(clinic.accent_colour),
             page_width=page_width,
             page_height=page_height,
@@ -68,6 +69,18 @@ class Layout:
         )
 
     @property
+    def rtl(self) -> bool:
+        """Whether the guide's lines run right to left (its layout mirrored)."""
+        return self.text.rtl
+
+    @property
     def width(self) -> float:
         """Width of the text between the margins."""
         return self.page_width - 2 * self.sizes.margin
+
+
+def _type(face: Typeface) -> Type:
+    """The styles' type for a typeface: Vera's own for a Latin-language handout."""
+    if face.vera:
+        return VERA_TYPE
+    return Type(face.base.name, face.base.bold, face.base.shaping, "CJK" if face.cjk else None)

@@ -11,14 +11,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, Paragraph
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame
 
 from ...errors import ContentError
 from ..shared import clinic_phrase, provenance_line
-from .flowables import OutlineMark, paragraph
+from .flowables import OutlineMark
 from .fonts import FONT_BOLD
 from .layout import Layout
 from .styles import MUTED
@@ -35,8 +37,10 @@ class _Page:
     name_width: float
     """Width of the clinic's name in the header, beside the logo and the page number."""
     header_height: float
-    footer: tuple[Paragraph, ...]
+    footer: tuple[Flowable, ...]
     footer_height: float
+    page_label_width: float
+    """Width of "Page 1 of 2" (where it is drawn as a paragraph)."""
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class Furniture:
     """
 
     layout: Layout
-    name: Paragraph
+    name: Flowable
     """The clinic, named as the article names it, in the header."""
     logo: ImageReader | None
     logo_width: float
@@ -78,18 +82,29 @@ class Furniture:
         if logo:
             image_width, image_height = logo.getSize()
             logo_width = min(logo_height * image_width / image_height, width / 3)
-        page_label_width = pdfmetrics.stringWidth(
-            labels.page_of.format(page=99, pages=99), FONT_BOLD, sizes.footer
-        )
+        widest = labels.page_of.format(page=99, pages=99)
+        if text.typeface.vera:
+            page_label_width = pdfmetrics.stringWidth(widest, FONT_BOLD, sizes.footer)
+        else:
+            # Measured unshaped, with room to spare: shaping changes widths a little.
+            bold = layout.styles.title.fontName
+            page_label_width = pdfmetrics.stringWidth(widest, bold, sizes.footer) * 1.15
 
-        def page(with_logo: bool, footer: tuple[Paragraph, ...]) -> _Page:
+        def page(with_logo: bool, footer: tuple[Flowable, ...]) -> _Page:
             shown = logo_width + sizes.gap * 2 if with_logo and logo else 0.0
             name_width = width - shown - page_label_width - sizes.gap * 2
             header = max(name.wrap(name_width, page_height)[1], logo_height if shown else 0.0)
             footer_height = sum(p.wrap(width, page_height)[1] for p in footer) + sizes.footer * 1.6
-            return _Page(shown > 0, name_width, header + sizes.footer * 1.4, footer, footer_height)
+            return _Page(
+                shown > 0,
+                name_width,
+                header + sizes.footer * 1.4,
+                footer,
+                footer_height,
+                page_label_width,
+            )
 
-        first = page(True, (paragraph(source, layout.styles.footer), note))
+        first = page(True, (text.paragraph(source, layout.styles.footer), note))
         later = page(False, (note,))
         # Very long names (up to 200 characters each are allowed) must still leave room for
         # the text: a few lines of it on every page.
@@ -128,25 +143,33 @@ class Furniture:
         sizes, page_width, page_height = layout.sizes, layout.page_width, layout.page_height
         canvas.saveState()
         top = page_height - sizes.margin
-        x = sizes.margin
+        # The logo and the clinic's name where lines begin, the page number at the other end.
+        rtl = layout.rtl
         logo_height = 0.0
+        shown = self.logo_width + sizes.gap * 2 if kind.logo and self.logo else 0.0
         if kind.logo and self.logo:
             logo_height = self.logo_height
             canvas.drawImage(
                 self.logo,
-                x,
+                page_width - sizes.margin - self.logo_width if rtl else sizes.margin,
                 top - self.logo_height,
                 self.logo_width,
                 self.logo_height,
                 mask="auto",
                 preserveAspectRatio=True,
             )
-            x += self.logo_width + sizes.gap * 2
         page = layout.labels.page_of.format(page=number, pages=total)
-        canvas.setFont(FONT_BOLD, sizes.footer)
-        canvas.setFillColor(MUTED)
-        canvas.drawRightString(page_width - sizes.margin, top - sizes.footer, page)
+        if layout.text.typeface.vera:
+            canvas.setFont(FONT_BOLD, sizes.footer)
+            canvas.setFillColor(MUTED)
+            canvas.drawRightString(page_width - sizes.margin, top - sizes.footer, page)
+        else:
+            label = _page_label(layout, page)
+            label_height = label.wrap(kind.page_label_width, page_height)[1]
+            x = sizes.margin if rtl else page_width - sizes.margin - kind.page_label_width
+            label.drawOn(canvas, x, top - label_height)
         name_height = self.name.wrap(kind.name_width, page_height)[1]
+        x = page_width - sizes.margin - shown - kind.name_width if rtl else sizes.margin + shown
         self.name.drawOn(canvas, x, top - max(logo_height, name_height) / 2 - name_height / 2)
         rule_y = top - kind.header_height + sizes.footer * 0.6
         canvas.setStrokeColor(layout.accent)
@@ -162,6 +185,18 @@ class Furniture:
             sizes.margin, y + sizes.footer * 0.5, page_width - sizes.margin, y + sizes.footer * 0.5
         )
         canvas.restoreState()
+
+
+def _page_label(layout: Layout, label: str) -> Flowable:
+    """ "Page 1 of 2" as a paragraph in the guide's script, set at the end of its line
+    (Vera's is drawn directly)."""
+    style = ParagraphStyle(
+        "page",
+        parent=layout.styles.footer,
+        fontName=layout.styles.title.fontName,
+        alignment=TA_RIGHT,
+    )
+    return layout.text.para("labels.page_of", label, style)
 
 
 class HandoutDoc(BaseDocTemplate):

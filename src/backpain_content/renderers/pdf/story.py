@@ -17,7 +17,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from ...errors import ContentError
 from ...model import SectionName
 from ..shared import PlanView, ReferenceNumbers, contact_lines, reference_numbers
-from .flowables import OutlineMark, SessionMarkers, bullet, check_item, paragraph, personal
+from .flowables import OutlineMark, SessionMarkers
 from .fonts import FONT
 from .layout import Layout
 from .styles import TEXT
@@ -59,12 +59,12 @@ def _items(layout: Layout, section: _Section) -> list[Flowable]:
     ]
     if section.checklist:
         return [
-            check_item(
+            layout.text.check_item(
                 markup, layout.styles.check, layout.styles.chosen if item.id in chosen else None
             )
             for markup, item in zip(markups, items, strict=True)
         ]
-    return [paragraph(markup, layout.styles.item) for markup in markups]
+    return [layout.text.paragraph(markup, layout.styles.item) for markup in markups]
 
 
 def _titles(layout: Layout, section: _Section) -> list[Flowable]:
@@ -75,20 +75,23 @@ def _titles(layout: Layout, section: _Section) -> list[Flowable]:
         f"<b>{layout.text.check(f'{section.name}.items[{index}].title', item.title)}</b>"
         for index, item in enumerate(items)
     )
-    return [paragraph(titles, layout.styles.body)]
+    return [layout.text.paragraph(titles, layout.styles.body)]
 
 
 def _sessions(layout: Layout, section: _Section) -> list[Flowable]:
     """The typical range as markers with the range in words beside them, then the summaries."""
     sessions = layout.article.sessions
     text, styles, sizes, width = layout.text, layout.styles, layout.sizes, layout.width
-    markers = SessionMarkers(sessions.typical_min, sessions.typical_max, sizes.body, layout.accent)
+    markers = SessionMarkers(
+        sessions.typical_min, sessions.typical_max, sizes.body, layout.accent, layout.rtl
+    )
     marker_width = min(sizes.body * 2.4 * sessions.typical_max, width / 2)
     words = layout.labels.sessions_range.format(min=sessions.typical_min, max=sessions.typical_max)
-    row = Table(
-        [[markers, text.para("labels.sessions_range", words, styles.range)]],
-        colWidths=[marker_width + sizes.gap * 3, width - marker_width - sizes.gap * 3],
-    )
+    cells: list[Flowable] = [markers, text.para("labels.sessions_range", words, styles.range)]
+    widths = [marker_width + sizes.gap * 3, width - marker_width - sizes.gap * 3]
+    if layout.rtl:  # the markers on the right, where the lines begin
+        cells, widths = cells[::-1], widths[::-1]
+    row = Table([cells], colWidths=widths)
     row.setStyle(TableStyle([*_TIGHT.getCommands(), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     return [
         row,
@@ -114,7 +117,7 @@ def _safety(layout: Layout, section: _Section) -> list[Flowable]:
         # Summaries only, as bullets under the group's heading: each says what its title
         # says, and the page has room for the one, not both.
         items = [
-            bullet(
+            layout.text.bullet(
                 text.check(f"safety.{kind}.items[{index}].summary", item.summary)
                 + _cite(numbers, item.sources),
                 styles.bullet,
@@ -144,7 +147,7 @@ def _safety(layout: Layout, section: _Section) -> list[Flowable]:
     )
     label = text.check("labels.sources", layout.labels.sources)
     separator = escape(layout.labels.term_separator)
-    flowables.append(paragraph(f"<b>{label}{separator}</b> {cited}", styles.body))
+    flowables.append(layout.text.paragraph(f"<b>{label}{separator}</b> {cited}", styles.body))
     return flowables
 
 
@@ -191,7 +194,7 @@ def _plan_box(layout: Layout, width: float) -> list[Flowable]:
     ]
     inner = width - 2 * sizes.gap
     label_width = max(
-        pdfmetrics.stringWidth(label, FONT, sizes.body)
+        pdfmetrics.stringWidth(label, styles.body.fontName, sizes.body)
         for label in (labels.plan_sessions, labels.plan_next, labels.plan_exercises)
     )
     # The table's cells are padded 6 pt on each side.
@@ -201,14 +204,18 @@ def _plan_box(layout: Layout, width: float) -> list[Flowable]:
         max(sizes.leading * 1.6, row[0].wrap(label_width - 12, sizes.leading * 10)[1] + 6)
         for row in rows
     ]
-    table = Table(rows, colWidths=[label_width, inner - label_width], rowHeights=heights)
+    widths = [label_width, inner - label_width]
+    label, line = 0, 1
+    if layout.rtl:  # the labels on the right, the lines to write on at their left
+        rows, widths, label, line = [row[::-1] for row in rows], widths[::-1], 1, 0
+    table = Table(rows, colWidths=widths, rowHeights=heights)
     table.setStyle(
         TableStyle(
             [
                 ("FONT", (0, 0), (-1, -1), FONT),
                 ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
-                ("LINEBELOW", (1, 0), (1, -1), 0.75, TEXT),
-                ("LINEBELOW", (0, -1), (0, -1), 0.75, TEXT),
+                ("LINEBELOW", (line, 0), (line, -1), 0.75, TEXT),
+                ("LINEBELOW", (label, -1), (label, -1), 0.75, TEXT),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
             ]
         )
@@ -220,7 +227,7 @@ def _plan_rows(layout: Layout, plan: PlanView) -> list[Flowable]:
     """The patient's plan, a row a line: personal, so each is laid out afresh."""
     text, separator = layout.text, escape(layout.labels.term_separator)
     return [
-        personal(
+        layout.text.personal(
             f"<b>{text.check('labels', row.label)}{separator}</b> "
             f"{text.check(f'plan.{row.field}', row.value, personal=True)}",
             layout.styles.row,
@@ -260,7 +267,9 @@ def _contact_details(layout: Layout) -> list[Flowable]:
         lines.append(text.para("clinic.location", clinic.location, styles.body))
     for line in contact_lines(clinic, labels):
         shown = _link(line.href, text.check(line.field, line.text))
-        lines.append(paragraph(f"{text.check('labels', line.prefix)}{shown}", styles.body))
+        lines.append(
+            layout.text.paragraph(f"{text.check('labels', line.prefix)}{shown}", styles.body)
+        )
     return lines
 
 
@@ -291,16 +300,15 @@ def _qr_code(layout: Layout) -> tuple[list[Flowable], float] | None:
 
 
 def _row(cells: list[list[Flowable]], widths: list[float], layout: Layout) -> Table:
-    """Columns side by side, each as wide as given (its right padding included)."""
-    row = Table([cells], colWidths=widths)
-    row.setStyle(
-        TableStyle(
-            [
-                *_TIGHT.getCommands(),
-                ("RIGHTPADDING", (0, 0), (-2, 0), layout.sizes.gap * 3),
-            ]
-        )
-    )
+    """Columns side by side, each as wide as given (its padding toward the next one
+    included), in reading order: from the right in a right-to-left guide."""
+    if layout.rtl:
+        row = Table([cells[::-1]], colWidths=widths[::-1])
+        gap = ("LEFTPADDING", (1, 0), (-1, 0), layout.sizes.gap * 3)
+    else:
+        row = Table([cells], colWidths=widths)
+        gap = ("RIGHTPADDING", (0, 0), (-2, 0), layout.sizes.gap * 3)
+    row.setStyle(TableStyle([*_TIGHT.getCommands(), gap]))
     return row
 
 
@@ -351,7 +359,7 @@ def _plan_across(layout: Layout, plan: PlanView, qr_beside: bool) -> list[Flowab
         rows.append(made["note"])
     content: list[Flowable] = [
         # The title names the patient, so it is no bookmark: the bookmark says "My plan".
-        personal(title, styles.box_title),
+        layout.text.personal(title, styles.box_title),
         *([_row([rows, qr[0]], [rows_width, qr[1]], layout)] if qr else rows),
     ]
     if layout.large_print:
@@ -394,9 +402,9 @@ def _contact_run(layout: Layout) -> list[Flowable]:
         f"{text.check('labels', line.prefix)}{_link(line.href, text.check(line.field, line.text))}"
         for line in contact_lines(clinic, labels)
     ]
-    details: list[Flowable] = [paragraph(name, styles.body)]
+    details: list[Flowable] = [layout.text.paragraph(name, styles.body)]
     if links:
-        details.append(paragraph(" · ".join(links), styles.body))
+        details.append(layout.text.paragraph(" · ".join(links), styles.body))
     return details
 
 

@@ -15,7 +15,18 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from .fonts import FONT, FONT_BOLD
 
-__all__ = ["LARGE", "MUTED", "PAPER", "STANDARD", "TEXT", "Sizes", "Styles", "styles"]
+__all__ = [
+    "LARGE",
+    "MUTED",
+    "PAPER",
+    "STANDARD",
+    "TEXT",
+    "VERA_TYPE",
+    "Sizes",
+    "Styles",
+    "Type",
+    "styles",
+]
 
 PAPER = {"letter": LETTER, "a4": A4}
 TEXT = colors.HexColor("#1a1a1a")
@@ -62,20 +73,38 @@ class Styles:
     """A checklist item the patient's plan chose: its bullet, an X, bold and in the box."""
 
 
-@functools.lru_cache(maxsize=4)
-def _text_styles(sizes: Sizes) -> Styles:
-    """The styles that do not use the accent colour: one set per size, shared by every
-    clinic, so their parsed paragraphs are shared too (see `flowables.parsed`)."""
+@dataclass(frozen=True)
+class Type:
+    """The fonts and setting of a handout's text: its family's regular and bold faces,
+    whether words are shaped, and how lines break (`CJK`: between characters)."""
+
+    regular: str = FONT
+    bold: str = FONT_BOLD
+    shaping: bool = False
+    word_wrap: str | None = None
+
+
+VERA_TYPE = Type()
+"""Vera, unshaped, broken at spaces: every Latin-language handout."""
+
+
+@functools.lru_cache(maxsize=16)
+def _text_styles(sizes: Sizes, kind: Type = VERA_TYPE) -> Styles:
+    """The styles that do not use the accent colour: one set per size (and type), shared by
+    every clinic, so their parsed paragraphs are shared too (see `flowables.parsed`)."""
     body = ParagraphStyle(
         "body",
-        fontName=FONT,
+        fontName=kind.regular,
         fontSize=sizes.body,
         leading=sizes.leading,
         textColor=TEXT,
         alignment=TA_LEFT,
         spaceAfter=sizes.gap,
         splitLongWords=True,
-        # ReportLab's defaults (Helvetica, 10 pt) would add an unembedded font.
+        shaping=1 if kind.shaping else 0,
+        wordWrap=kind.word_wrap,
+        # ReportLab's defaults (Helvetica, 10 pt) would add an unembedded font; bullets
+        # and the X in a box are Vera's in every script.
         bulletFontName=FONT,
         bulletFontSize=sizes.body,
     )
@@ -94,7 +123,7 @@ def _text_styles(sizes: Sizes) -> Styles:
         item=ParagraphStyle("item", parent=body, leftIndent=sizes.body, spaceAfter=sizes.gap * 0.6),
         check=check,
         caption=ParagraphStyle("caption", parent=body, fontSize=sizes.body, spaceAfter=0),
-        range=ParagraphStyle("range", parent=body, fontName=FONT_BOLD, spaceAfter=0),
+        range=ParagraphStyle("range", parent=body, fontName=kind.bold, spaceAfter=0),
         bullet=ParagraphStyle(
             "bullet",
             parent=body,
@@ -105,7 +134,7 @@ def _text_styles(sizes: Sizes) -> Styles:
         subheading=ParagraphStyle(
             "subheading",
             parent=body,
-            fontName=FONT_BOLD,
+            fontName=kind.bold,
             spaceBefore=sizes.gap,
             spaceAfter=sizes.gap * 0.5,
             keepWithNext=True,
@@ -134,16 +163,16 @@ def _text_styles(sizes: Sizes) -> Styles:
 
 
 @functools.lru_cache(maxsize=64)
-def styles(sizes: Sizes, accent_hex: str) -> Styles:
-    """All the styles for a size and a clinic's accent colour, built once and reused."""
+def styles(sizes: Sizes, accent_hex: str, kind: Type = VERA_TYPE) -> Styles:
+    """All the styles for a size, a clinic's accent colour and a type, built once and reused."""
     accent = colors.HexColor(accent_hex)
-    text = _text_styles(sizes)
+    text = _text_styles(sizes, kind)
     return dataclasses.replace(
         text,
         title=ParagraphStyle(
             "title",
             parent=text.body,
-            fontName=FONT_BOLD,
+            fontName=kind.bold,
             fontSize=sizes.title,
             leading=sizes.title * 1.2,
             textColor=accent,
@@ -152,7 +181,7 @@ def styles(sizes: Sizes, accent_hex: str) -> Styles:
         heading=ParagraphStyle(
             "heading",
             parent=text.body,
-            fontName=FONT_BOLD,
+            fontName=kind.bold,
             fontSize=sizes.heading,
             leading=sizes.heading * 1.25,
             textColor=accent,
@@ -163,7 +192,7 @@ def styles(sizes: Sizes, accent_hex: str) -> Styles:
         box_title=ParagraphStyle(
             "box_title",
             parent=text.body,
-            fontName=FONT_BOLD,
+            fontName=kind.bold,
             fontSize=sizes.heading,
             leading=sizes.heading * 1.25,
             textColor=accent,

@@ -1,0 +1,104 @@
+"""Guides "translated" by the tests into other scripts, through the real workflow.
+
+A pseudo-translation: each English string becomes the same number of real words of the
+language (drawn from a short list, the same English word always giving the same one),
+keeping what a translation must keep (placeholders, `{clinic}`, one line, a summary's
+length). It means nothing, and must never reach a patient: it exercises fonts, shaping,
+direction and line breaking in every format, through `translate extract` and `apply`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+import backpain_content as bc
+from backpain_content.translate import apply_po, extract_po
+
+_WORDS = {
+    "ar": (
+        "الوخز بالإبر الجافة لآلام الظهر العلاج الطبيعي أخبر أخصائي الألم العضلات التمارين "
+        "الجلسات المريض الطبيب صحة يوم كل مع في من إلى على هذا التي يمكن أن بعد قبل الراحة "
+        "المشي الحركة"
+    ),
+    "pa": (
+        "ਪਿੱਠ ਦਰਦ ਲਈ ਡਰਾਈ ਨੀਡਲਿੰਗ ਰੋਜ਼ਾਨਾ ਖਿੱਚੋ ਸਰੀਰ ਮਾਸਪੇਸ਼ੀਆਂ ਇਲਾਜ ਡਾਕਟਰ ਕਸਰਤ ਸਿਹਤ "
+        "ਆਰਾਮ ਦਿਨ ਹਰ ਨਾਲ ਵਿੱਚ ਤੋਂ ਕਰੋ ਸ੍ਰੀ ਕ੍ਰਿਪਾ ਪ੍ਰੇਮ ਸ਼ੁੱਧ ਕਿਰਪਾ ਫਿਜ਼ੀਓ"
+    ),
+    "zh-Hans": (
+        "背痛 干针 治疗 肌肉 疼痛 每天 运动 医生 物理 治疗师 健康 休息 可以 帮助 减轻 姿势 "
+        "拉伸 预约 诊所 安全 风险 出血 感染 呼吸"
+    ),
+    "el": (
+        "πόνος πλάτη βελόνες θεραπεία μύες άσκηση γιατρός υγεία κάθε μέρα και με για στο "
+        "φυσικοθεραπευτής ξεκούραση βοήθεια κίνδυνος ασφάλεια ραντεβού κλινική"
+    ),
+    "pl": (
+        "ból pleców igłoterapia mięśnie ćwiczenia każdego dnia zdrowie lekarz źródło się że "
+        "fizjoterapeuta odpoczynek pomoc ryzyko bezpieczeństwo wizyta przychodnia żółć"
+    ),
+}
+WORDS = {language: words.split() for language, words in _WORDS.items()}
+"""Real words of each language (Arabic, Punjabi in Gurmukhi, Simplified Chinese, Greek,
+Polish), which the pseudo-translation strings together."""
+
+PLACEHOLDER = re.compile(r"\{\w+\}")
+
+
+def _word(english: str, words: list[str]) -> str:
+    digest = hashlib.sha256(english.lower().encode("utf-8")).digest()
+    return words[digest[0] % len(words)]
+
+
+def pseudo(english: str, language: str) -> str:
+    """`english` as words of `language`, its placeholders and sentence ends kept; as long
+    as the English at most, where a one-line string has its limit (200 characters)."""
+    made = _pseudo(english, WORDS[language], language)
+    if len(made) > max(len(english), 150):
+        shortest = sorted(WORDS[language], key=len)[:3]
+        made = _pseudo(english, shortest, language)
+    return made
+
+
+def _pseudo(english: str, words: list[str], language: str) -> str:
+    chinese = language.startswith("zh")
+    out: list[str] = []
+    for token in re.findall(r"\{\w+\}|[^\s{}]+", english):
+        if PLACEHOLDER.fullmatch(token):
+            out.append(token)
+            continue
+        word = _word(token, words)
+        if token.endswith((".", "?", "!")):
+            word += "。" if chinese else "."
+        out.append(word)
+    joined = ("" if chinese else " ").join(out)
+    # Chinese has no spaces between words, but keeps them around placeholders.
+    return re.sub(r"(\{\w+\})", r" \1 ", joined).strip() if chinese else joined
+
+
+def translated_po(language: str, folder: Path, article: bc.Article | None = None) -> Path:
+    """A PO file of the bundled English guide, every string pseudo-translated."""
+    article = article or bc.load_article()
+    catalog = read_po(io.BytesIO(extract_po(article, language)))
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.context == "labels.hour_clock":
+            message.string = "24"
+        else:
+            message.string = pseudo(str(message.id), language)
+    catalog.last_translator = "The test suite"
+    path = folder / f"{article.id}.{language}.po"
+    out = io.BytesIO()
+    write_po(out, catalog, width=76)
+    path.write_bytes(out.getvalue())
+    return path
+
+
+def translated(language: str, folder: Path) -> bc.Article:
+    """The bundled guide, pseudo-translated into `language` through `translate apply`."""
+    return apply_po(translated_po(language, folder))
