@@ -59,7 +59,10 @@ node_modules/.installed: package.json package-lock.json
 	touch $@
 
 # What pip and npm cannot install: Debian's chromium (axe runs in it), java (Nu validator),
-# poppler-utils and qpdf (reading and checking PDFs) and zbar-tools (decoding the QR code).
+# poppler-utils and qpdf (reading and checking PDFs), zbar-tools (decoding the QR code),
+# gettext (msgfmt checks translation files) and the fonts for handouts in other scripts
+# (DejaVu Sans, Noto, WenQuanYi Zen Hei for Chinese).
+FONTS := /usr/share/fonts/truetype
 system-deps:
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
@@ -67,6 +70,10 @@ system-deps:
 	command -v pdftotext >/dev/null || missing="$$missing poppler-utils"; \
 	command -v qpdf >/dev/null || missing="$$missing qpdf"; \
 	command -v zbarimg >/dev/null || missing="$$missing zbar-tools"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	test -f $(FONTS)/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
+	test -f $(FONTS)/noto/NotoSansArabic-Regular.ttf || missing="$$missing fonts-noto-core"; \
+	test -f $(FONTS)/wqy/wqy-zenhei.ttc || missing="$$missing fonts-wqy-zenhei"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \

@@ -186,7 +186,6 @@ def build_guide_email(
     else:
         message["Message-ID"] = make_msgid(domain=sender_domain)
     message["MIME-Version"] = "1.0"
-    message["Content-Language"] = article.language
     text = env.get_template("email/body.txt.jinja").render(**context)
     html = env.get_template("email/body.html.jinja").render(**context)
     message.set_content(text)
@@ -194,6 +193,9 @@ def build_guide_email(
     message.add_attachment(
         epub, maintype="application", subtype="epub+zip", filename=f"{article.id}.epub"
     )
+    # The language of the message (RFC 3282); set last, as setting content clears
+    # every Content- header.
+    message["Content-Language"] = article.language
     # Boundaries from the content rather than random ones, so the same message gives the
     # same bytes; "=_" cannot occur in quoted-printable or base64 text.
     digest = hashlib.sha256(

@@ -9,9 +9,9 @@ right, but what a PDF reader copies or reads aloud comes out in glyph order ("ри
 
 So lines are broken here, by the words' shaped widths, and each word is drawn as a
 one-word paragraph at its place: a right-to-left line from the right, its runs of
-left-to-right words (a clinic's Latin name, a phone number) kept in their own order; a
-shaped word inside a marked-content span whose `ActualText` is the word as written, which
-is what copying, searching and screen readers then get (ISO 32000-1, 14.9.4). Bullets
+left-to-right words (a clinic's Latin name, a phone number) kept in their own order; each
+word inside a marked-content span whose `ActualText` is the word as written, which is
+what copying, searching and screen readers then get (ISO 32000-1, 14.9.4). Bullets
 and check boxes stand where lines begin. Everything goes through ReportLab's public API.
 """
 
@@ -29,7 +29,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
-from ..fonts import needs_shaping, script_of
 from .styles import TEXT
 
 __all__ = ["WordParagraph", "visual"]
@@ -121,12 +120,6 @@ def visual(words: list[str], direction: Literal["ltr", "rtl"]) -> list[str]:
     if direction == "rtl":
         return [word for other, run in reversed(runs) for word in (run if other else run[::-1])]
     return [word for other, run in runs for word in (run[::-1] if other else run)]
-
-
-def _actual_text(word: str) -> bool:
-    """Whether a word is shaped (its letters join, reorder or combine), so that the text
-    a reader takes from its glyphs would not be the word as written: it is marked with it."""
-    return any(needs_shaping(script_of(char)) for char in _plain(word))
 
 
 @functools.lru_cache(maxsize=512)
@@ -275,15 +268,17 @@ class WordParagraph(Flowable):
             used = sum(widths[word] for word in order) + space * (len(order) - 1)
             y = self.height - (index + 1) * style.leading
             for word, x in self._places(order, widths, used, index == 0, space):
-                marked = _actual_text(word)
-                if marked:
-                    # A space after each word, so the copied words do not run together.
-                    canvas.addLiteral(f"/Span <</ActualText {_hex(_plain(word) + ' ')}>> BDC")
                 paragraph = _word_paragraph(word, style)
                 paragraph.wrap(widths[word] + 1, style.leading * 2)
-                paragraph.drawOn(canvas, x, y)
-                if marked:
-                    canvas.addLiteral("EMC")
+                # Every word marked alike, shaped or not, so that a reader places them all
+                # the same way: the span begins where the word does (moved there first),
+                # and a space follows each word, so that copied words do not run together.
+                canvas.saveState()
+                canvas.translate(x, y)
+                canvas.addLiteral(f"/Span <</ActualText {_hex(_plain(word) + ' ')}>> BDC")
+                paragraph.drawOn(canvas, 0, 0)
+                canvas.addLiteral("EMC")
+                canvas.restoreState()
         if self.bullet or self.box:
             self._draw_mark()
 
