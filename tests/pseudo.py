@@ -10,11 +10,10 @@ direction and line breaking in every format, through `translate extract` and `ap
 from __future__ import annotations
 
 import hashlib
-import io
 import re
 from pathlib import Path
 
-from babel.messages.pofile import read_po, write_po
+import polib
 
 import backpain_content as bc
 from backpain_content.translate import apply_po, extract_po
@@ -83,19 +82,15 @@ def _pseudo(english: str, words: list[str], language: str) -> str:
 def translated_po(language: str, folder: Path, article: bc.Article | None = None) -> Path:
     """A PO file of the bundled English guide, every string pseudo-translated."""
     article = article or bc.load_article()
-    catalog = read_po(io.BytesIO(extract_po(article, language)))
-    for message in catalog:
-        if not message.id:
-            continue
-        if message.context == "labels.hour_clock":
-            message.string = "24"
+    catalog = polib.pofile(extract_po(article, language).decode("utf-8"))
+    for entry in catalog:
+        if entry.msgctxt == "labels.hour_clock":
+            entry.msgstr = "24"
         else:
-            message.string = pseudo(str(message.id), language)
-    catalog.last_translator = "The test suite"
+            entry.msgstr = pseudo(entry.msgid, language)
+    catalog.metadata["Last-Translator"] = "The test suite"
     path = folder / f"{article.id}.{language}.po"
-    out = io.BytesIO()
-    write_po(out, catalog, width=76)
-    path.write_bytes(out.getvalue())
+    catalog.save(str(path))
     return path
 
 

@@ -120,6 +120,24 @@ def portal_html() -> str:
     return HOST_PAGE.format(snippet=guide, aside="")
 
 
+@pytest.fixture(scope="module")
+def language_pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The standalone page in French (bundled), Arabic (right to left) and Chinese, the
+    last two translated by the tests through `translate apply`."""
+    from pseudo import translated
+
+    folder = tmp_path_factory.mktemp("languages")
+    guides = {
+        "fr-CA": bc.load_bundled("dry-needling-back-pain.fr-CA"),
+        "ar": translated("ar", folder),
+        "zh-Hans": translated("zh-Hans", folder),
+    }
+    options = bc.HtmlOptions(standalone=True)
+    return {
+        language: str(bc.render_html(guide, options=options)) for language, guide in guides.items()
+    }
+
+
 # axe-core in Chromium
 
 
@@ -198,6 +216,16 @@ def test_axe_patient_portal_with_a_plan(browser: Browser, portal_html: str) -> N
 
 
 @pytest.mark.browser
+@pytest.mark.parametrize("language", ["fr-CA", "ar", "zh-Hans"])
+def test_axe_page_in_another_language(
+    browser: Browser, language_pages: dict[str, str], language: str
+) -> None:
+    results = run_axe(browser, language_pages[language])
+    assert not results["violations"], describe_violations(results["violations"])
+    assert "valid-lang" in {rule["id"] for rule in results["passes"]}
+
+
+@pytest.mark.browser
 def test_axe_reports_an_image_without_alt(browser: Browser) -> None:
     results = run_axe(browser, INACCESSIBLE_HTML)
     assert "image-alt" in {rule["id"] for rule in results["violations"]}, describe_violations(
@@ -214,6 +242,7 @@ def vnu_messages(
     page_html: str,
     hosted_snippet_html: str,
     portal_html: str,
+    language_pages: dict[str, str],
 ) -> dict[str, list[dict[str, Any]]]:
     """Nu's messages for each document, by file name, from one JVM (starting it takes seconds).
 
@@ -226,6 +255,7 @@ def vnu_messages(
         "page.html": page_html,
         "snippet.html": hosted_snippet_html,
         "portal.html": portal_html,
+        **{f"page-{language}.html": page for language, page in language_pages.items()},
         "invalid.html": INVALID_HTML,
     }
     paths = []
@@ -282,6 +312,15 @@ def test_nu_standalone_page(vnu_messages: dict[str, list[dict[str, Any]]]) -> No
 @pytest.mark.java
 def test_nu_snippet_in_host_page(vnu_messages: dict[str, list[dict[str, Any]]]) -> None:
     errors = vnu_errors(vnu_messages, "snippet.html")
+    assert not errors, describe_messages(errors)
+
+
+@pytest.mark.java
+@pytest.mark.parametrize("language", ["fr-CA", "ar", "zh-Hans"])
+def test_nu_page_in_another_language(
+    vnu_messages: dict[str, list[dict[str, Any]]], language: str
+) -> None:
+    errors = vnu_errors(vnu_messages, f"page-{language}.html")
     assert not errors, describe_messages(errors)
 
 

@@ -7,13 +7,11 @@ into an existing file keeps its translations and marks those whose English chang
 fuzzy, with the English they were made from (as `msgmerge` does). `apply` builds the
 translated guide, refusing anything that would make a broken one.
 
-Needs the extra `translate` (Babel, BSD-3-Clause; tomli-w, MIT).
+Needs the extra `translate` (polib and tomli-w, both MIT).
 """
 
 from __future__ import annotations
 
-import datetime
-import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +26,7 @@ from .model import Article, Translation
 from .renderers.shared import labels_of, source_date
 
 if TYPE_CHECKING:
-    from babel.messages.catalog import Catalog
+    import polib
 
 __all__ = [
     "EXTRA_HINT",
@@ -133,28 +131,22 @@ def _label_entry(key: str, path: tuple[str | int, ...], name: str, text: str) ->
     )
 
 
-def _babel() -> Any:
+def _polib() -> Any:
     try:
-        from babel.messages import catalog, pofile
+        import polib
     except ImportError:
         raise ContentError(
             None, "translate", f"translation files need the extra 'translate': {EXTRA_HINT}"
         ) from None
-    return catalog, pofile
+    return polib
 
 
-def _locale(language: str) -> str:
-    """A language tag (`fr-CA`, `zh-Hans`) as Babel names the locale (`fr_CA`, `zh_Hans`)."""
-    return language.replace("-", "_")
+_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
 
 
-def _tag(locale: object) -> str:
-    return str(locale).replace("_", "-")
-
-
-def _stamp(article: Article) -> datetime.datetime:
+def _stamp(article: Article) -> str:
     # The same guide gives the same file: no clock in its headers.
-    return source_date(article)
+    return source_date(article).strftime("%Y-%m-%d %H:%M%z")
 
 
 def extract_po(article: Article, language: str, existing: Path | None = None) -> bytes:
@@ -162,63 +154,58 @@ def extract_po(article: Article, language: str, existing: Path | None = None) ->
 
     With `existing` (a PO file made before), its translations are kept; those whose source
     text changed are marked fuzzy, with the text they were made from (`#| msgid`), and
-    those whose string is gone are kept as obsolete (`#~`).
+    those whose string is gone are kept as obsolete (`#~`), as `msgmerge` does.
     """
-    catalog_module, pofile = _babel()
-    try:
-        catalog = catalog_module.Catalog(
-            locale=_locale(language),
-            project=f"{article.id}.{article.language}",
-            version=article.provenance.version,
-            creation_date=_stamp(article),
-            revision_date=_stamp(article),
-            charset="utf-8",
-            fuzzy=False,
-            header_comment=(
-                f"# {article.title}: translation into {language}.\n"
-                "# Made by `backpain-content translate extract`; build the guide with\n"
-                "# `backpain-content translate apply`. msgctxt is each string's key: keep it."
-            ),
-        )
-    except ValueError:
-        raise ContentError(None, "lang", f"{language!r} is not a language Babel knows") from None
-    previous = _read(existing, pofile) if existing is not None and existing.exists() else None
-    known = {message.context: message for message in previous if message.id} if previous else {}
+    polib = _polib()
+    if not _LANGUAGE.fullmatch(language):
+        raise ContentError(None, "lang", "must be a language tag such as fr-CA or zh-Hans")
+    previous = _read(existing) if existing is not None and existing.exists() else None
+    catalog = polib.POFile(wrapwidth=78, check_for_duplicates=False)
+    catalog.header = (
+        f"{article.title}: translation into {language}.\n"
+        "Made by `backpain-content translate extract`; build the guide with\n"
+        "`backpain-content translate apply`. msgctxt is each string's key: keep it."
+    )
+    catalog.metadata = {
+        "Project-Id-Version": f"{article.id}.{article.language} {article.provenance.version}",
+        "POT-Creation-Date": _stamp(article),
+        "PO-Revision-Date": _stamp(article),
+        "Last-Translator": previous.metadata.get("Last-Translator", "") if previous else "",
+        "Language-Team": previous.metadata.get("Language-Team", "") if previous else "",
+        "Language": language,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+    }
+    known = {e.msgctxt: e for e in previous if not e.obsolete} if previous else {}
     own_labels = _package_labels(language)
     for entry in entries(article):
         old = known.pop(entry.key, None)
-        string, fuzzy = "", False
-        previous_id: tuple[str, ...] = ()
-        notes: tuple[str, ...] = ()
-        if old is not None:
-            string, notes = str(old.string or ""), tuple(old.user_comments)
-            fuzzy = old.fuzzy or (bool(string) and old.id != entry.text)
-            changed = old.id != entry.text and bool(string)
-            previous_id = (str(old.id),) if changed else tuple(old.previous_id)
-        elif own_labels is not None and entry.key.startswith("labels."):
-            string = str(_at(own_labels, entry.path))
-        flags = {"python-brace-format"} if entry.brace_format else set()
-        if fuzzy:
-            flags.add("fuzzy")
-        added = catalog.add(
-            entry.text,
-            string,
-            auto_comments=entry.comments,
-            user_comments=notes,
-            flags=flags,
-            previous_id=previous_id,
-            context=entry.key,
+        made = polib.POEntry(
+            msgctxt=entry.key,
+            msgid=entry.text,
+            msgstr="",
+            comment="\n".join(entry.comments),
+            flags=["python-brace-format"] if entry.brace_format else [],
         )
-        if not entry.brace_format:  # Babel flags any text with braces itself
-            added.flags.discard("python-brace-format")
-    if previous is not None:
-        catalog.last_translator = previous.last_translator
-        catalog.language_team = previous.language_team
-    for message in known.values():  # strings the guide no longer has: kept, as obsolete
-        catalog.obsolete[(message.id, message.context)] = message
-    out = io.BytesIO()
-    pofile.write_po(out, catalog, width=76, include_previous=True, sort_output=False)
-    return out.getvalue()
+        if old is not None:
+            made.msgstr, made.tcomment = old.msgstr, old.tcomment
+            if old.fuzzy:
+                made.flags.append("fuzzy")
+                made.previous_msgid = old.previous_msgid
+            elif old.msgstr and old.msgid != entry.text:
+                made.flags.append("fuzzy")
+                made.previous_msgid = old.msgid
+        elif own_labels is not None and entry.key.startswith("labels."):
+            made.msgstr = str(_at(own_labels, entry.path))
+        catalog.append(made)
+    # Strings the guide no longer has are kept, as obsolete: they may come back.
+    gone = [entry for entry in previous if entry.obsolete] if previous else []
+    for old in known.values():
+        old.obsolete = True
+        catalog.append(old)
+    catalog.extend(gone)
+    return str(catalog).encode("utf-8") + b"\n"
 
 
 def _package_labels(language: str) -> dict[str, Any] | None:
@@ -241,7 +228,8 @@ def _put(data: Any, path: tuple[str | int, ...], value: Any) -> None:
     data[path[-1]] = value
 
 
-def _read(path: Path, pofile: Any) -> Catalog:
+def _read(path: Path) -> polib.POFile:
+    module = _polib()
     try:
         with path.open("rb") as handle:
             raw = handle.read(4 * 1024 * 1024 + 1)
@@ -250,10 +238,11 @@ def _read(path: Path, pofile: Any) -> Catalog:
     if len(raw) > 4 * 1024 * 1024:
         raise ContentError(path, None, "is larger than 4 MiB; is this the right file?")
     try:
-        catalog: Catalog = pofile.read_po(io.BytesIO(raw), abort_invalid=True, charset="utf-8")
-    except (pofile.PoFileError, ValueError, UnicodeDecodeError) as exc:
-        raise ContentError(path, None, f"is not a valid PO file: {exc}") from None
-    return catalog
+        catalog: polib.POFile = module.pofile(raw.decode("utf-8"), check_for_duplicates=True)
+        return catalog
+    except (OSError, ValueError, UnicodeDecodeError) as exc:
+        problem = str(exc).replace(str(path), "it")
+        raise ContentError(path, None, f"is not a valid PO file: {problem}") from None
 
 
 _TRANSLATOR = re.compile(r"^\s*([^<]*?)\s*(?:<[^>]*>)?\s*$")
@@ -269,9 +258,8 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
     lost `{clinic}` or label placeholder; a summary over its length; a line break in a
     one-line string.
     """
-    _, pofile = _babel()
-    catalog = _read(path, pofile)
-    project = catalog.project
+    catalog = _read(path)
+    project, _, version = catalog.metadata.get("Project-Id-Version", "").rpartition(" ")
     if source is None:
         if project not in bundled_articles():
             raise ContentError(
@@ -286,24 +274,24 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
             "Project-Id-Version",
             f"is a translation of {project!r}, not of {source.id}.{source.language}",
         )
-    if catalog.locale is None:
-        raise ContentError(path, "Language", "is missing: the file must say its language")
-    language = _tag(catalog.locale)
-    translator = _TRANSLATOR.match(catalog.last_translator or "")
+    language = catalog.metadata.get("Language", "").replace("_", "-")
+    if not _LANGUAGE.fullmatch(language):
+        raise ContentError(path, "Language", "must be a language tag such as fr-CA or zh-Hans")
+    translator = _TRANSLATOR.match(catalog.metadata.get("Last-Translator", ""))
     who = translator[1] if translator else ""
     if not who or who == "FULL NAME":
         raise ContentError(path, "Last-Translator", "must name who translated the guide")
 
     wanted = entries(source)
-    messages = {message.context: message for message in catalog if message.id}
-    changed = [e.key for e in wanted if e.key in messages and messages[e.key].id != e.text]
+    messages = {entry.msgctxt: entry for entry in catalog if not entry.obsolete}
+    changed = [e.key for e in wanted if e.key in messages and messages[e.key].msgid != e.text]
     new = [e.key for e in wanted if e.key not in messages]
-    if catalog.version != source.provenance.version or changed:
+    if version != source.provenance.version or changed:
         what = f"{len(changed)} changed" + (f" ({', '.join(changed[:3])}...)" if changed else "")
         raise ContentError(
             path,
             "Project-Id-Version",
-            f"was made from version {catalog.version} of the guide, which is now at "
+            f"was made from version {version} of the guide, which is now at "
             f"{source.provenance.version}; since then {what}, {len(new)} new. Run "
             f"`backpain-content translate extract --lang {language} -o {path.name}` to "
             "update it",
@@ -314,7 +302,7 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
     untranslated: list[str] = []
     for entry in wanted:
         message = messages.get(entry.key)
-        string = message.string if message is not None else ""
+        string = message.msgstr if message is not None else ""
         if not string or (message is not None and message.fuzzy):
             if not allow_partial:
                 problem = (
@@ -325,7 +313,6 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
                 raise ContentError(path, entry.key, f"{problem} (or use --allow-partial)")
             untranslated.append(entry.key)
             continue
-        string = str(string)  # one form: a guide has no plurals
         _check(path, entry, string)
         if entry.key.startswith("labels."):
             _put(labels, entry.path, int(string) if entry.path == ("hour_clock",) else string)
