@@ -437,6 +437,38 @@ def plans_batch_row(count: int, runs: int, workers: int = 2) -> Row:
     )
 
 
+def script_rows(runs: int) -> list[Row]:
+    """Handouts in other scripts, translated through `translate apply` (see
+    tests/pseudo.py): the first in the process (its fonts set up), again, and with text
+    never rendered before (another translation each time)."""
+    from pseudo import translated
+
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for language, name, target in (
+            ("ar", "Arabic handout (right to left, shaped)", 150.0),
+            ("zh-Hans", "Chinese handout", 150.0),
+        ):
+            article = translated(language, Path(folder))
+            fresh_guides = [
+                translated(language, Path(folder), salt=str(n)) for n in range(max(3, runs // 6))
+            ]
+            start = time.perf_counter()
+            bc.render_pdf(article, clinic=CLINIC)
+            first = (time.perf_counter() - start) * 1000
+            again = repeat(lambda article=article: bc.render_pdf(article, clinic=CLINIC), runs // 2)
+            times = []
+            for guide in fresh_guides:
+                start = time.perf_counter()
+                bc.render_pdf(guide, clinic=CLINIC)
+                times.append(time.perf_counter() - start)
+            fresh_timing = Timing(statistics.median(times) * 1000, min(times) * 1000)
+            rows.append(Row(f"{name}: first in the process", first, "ms", None, "fonts set up"))
+            rows.append(row(f"{name}: repeat", again, "ms"))
+            rows.append(row(f"{name}: fresh content", fresh_timing, "ms", target))
+    return rows
+
+
 def import_row() -> Row:
     """Heavy libraries that `import backpain_content` loads: none, so a web app that
     renders HTML never pays for them."""
@@ -537,11 +569,13 @@ def main() -> int:
     growth = growth_rows(args.runs)
     peers = peer_rows(args.runs, repeats, fresh_runs)
     plans = [*plan_rows(args.runs), plans_batch_row(200, 3)]
+    scripts = script_rows(args.runs)
 
     sections = [
         ("In-process: repeat (the same guide and clinic again) and fresh content", in_process),
         ("Whole process", whole),
         ("A patient's plan (personalised copies)", plans),
+        ("Other scripts (a pseudo-translation made by the tests, US Letter)", scripts),
         ("Growth (the guide 10 and 100 times over, every copy's text distinct)", growth),
         ("Peers on the same text, warm", peers),
     ]

@@ -48,29 +48,29 @@ Polish), which the pseudo-translation strings together."""
 PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
-def _word(english: str, words: list[str]) -> str:
-    digest = hashlib.sha256(english.lower().encode("utf-8")).digest()
+def _word(english: str, words: list[str], salt: str = "") -> str:
+    digest = hashlib.sha256((salt + english.lower()).encode("utf-8")).digest()
     return words[digest[0] % len(words)]
 
 
-def pseudo(english: str, language: str) -> str:
+def pseudo(english: str, language: str, salt: str = "") -> str:
     """`english` as words of `language`, its placeholders and sentence ends kept; as long
     as the English at most, where a one-line string has its limit (200 characters)."""
-    made = _pseudo(english, WORDS[language], language)
+    made = _pseudo(english, WORDS[language], language, salt)
     if len(made) > max(len(english), 150):
         shortest = sorted(WORDS[language], key=len)[:3]
-        made = _pseudo(english, shortest, language)
+        made = _pseudo(english, shortest, language, salt)
     return made
 
 
-def _pseudo(english: str, words: list[str], language: str) -> str:
+def _pseudo(english: str, words: list[str], language: str, salt: str) -> str:
     chinese = language.startswith("zh")
     out: list[str] = []
     for token in re.findall(r"\{\w+\}|[^\s{}]+", english):
         if PLACEHOLDER.fullmatch(token):
             out.append(token)
             continue
-        word = _word(token, words)
+        word = _word(token, words, salt)
         if token.endswith((".", "?", "!")):
             word += "。" if chinese else "."
         out.append(word)
@@ -79,21 +79,24 @@ def _pseudo(english: str, words: list[str], language: str) -> str:
     return re.sub(r"(\{\w+\})", r" \1 ", joined).strip() if chinese else joined
 
 
-def translated_po(language: str, folder: Path, article: bc.Article | None = None) -> Path:
-    """A PO file of the bundled English guide, every string pseudo-translated."""
+def translated_po(
+    language: str, folder: Path, article: bc.Article | None = None, salt: str = ""
+) -> Path:
+    """A PO file of the bundled English guide, every string pseudo-translated (`salt`
+    draws other words, for a guide whose text differs from one made before)."""
     article = article or bc.load_article()
     catalog = polib.pofile(extract_po(article, language).decode("utf-8"))
     for entry in catalog:
         if entry.msgctxt == "labels.hour_clock":
             entry.msgstr = "24"
         else:
-            entry.msgstr = pseudo(entry.msgid, language)
+            entry.msgstr = pseudo(entry.msgid, language, salt)
     catalog.metadata["Last-Translator"] = "The test suite"
-    path = folder / f"{article.id}.{language}.po"
+    path = folder / f"{article.id}.{language}{salt}.po"
     catalog.save(str(path))
     return path
 
 
-def translated(language: str, folder: Path) -> bc.Article:
+def translated(language: str, folder: Path, salt: str = "") -> bc.Article:
     """The bundled guide, pseudo-translated into `language` through `translate apply`."""
-    return apply_po(translated_po(language, folder))
+    return apply_po(translated_po(language, folder, salt=salt))
