@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
@@ -469,6 +470,83 @@ def script_rows(runs: int) -> list[Row]:
     return rows
 
 
+UNTAGGED = "0ca663c"
+"""The last commit whose handouts were untagged: the tagged handout is measured against it,
+in the same process, the two taking turns, so that the machine's drift hits both alike."""
+
+
+def _untagged_package(folder: Path) -> object | None:
+    """The package as it was at UNTAGGED, importable as `bc_untagged`; None without git or
+    the commit (an unpacked source release)."""
+    import importlib
+    import tarfile
+
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", UNTAGGED, "src/backpain_content", "templates"],
+        capture_output=True,
+    )
+    if archive.returncode != 0:
+        return None
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
+        tar.extractall(folder, filter="data")
+    (folder / "src" / "backpain_content").rename(folder / "bc_untagged")
+    (folder / "templates").rename(folder / "bc_untagged" / "templates")
+    sys.path.insert(0, str(folder))
+    return importlib.import_module("bc_untagged")
+
+
+def tagging_rows(runs: int) -> list[Row]:
+    """The tagged handout against the untagged one of UNTAGGED: repeat and fresh content,
+    standard and large print, the two renders taking turns."""
+    with tempfile.TemporaryDirectory() as folder:
+        old: Any = _untagged_package(Path(folder))
+        if old is None:
+            return [Row("tagged against untagged: not measured (no git history)", 0, "")]
+        article = bc.load_article()
+        old_article = old.Article.model_validate(article.model_dump())
+        old_clinic = old.Clinic(**CLINIC.model_dump())
+        rows = []
+        for large in (False, True):
+            name = "large-print handout" if large else "PDF handout (Letter)"
+            new_options = bc.HandoutOptions(large_print=large)
+            old_options = old.HandoutOptions(large_print=large)
+            articles = fresh_articles(article)
+            for kind in ("repeat", "fresh content"):
+                times: dict[str, list[float]] = {"untagged": [], "tagged": []}
+                old.render_pdf(old_article, clinic=old_clinic, options=old_options)
+                bc.render_pdf(article, clinic=CLINIC, options=new_options)
+                for _ in range(runs):
+                    new_guide = next(articles) if kind == "fresh content" else article
+                    old_guide = (
+                        old.Article.model_validate(new_guide.model_dump())
+                        if kind == "fresh content"
+                        else old_article
+                    )
+                    start = time.perf_counter()
+                    old.render_pdf(old_guide, clinic=old_clinic, options=old_options)
+                    times["untagged"].append(time.perf_counter() - start)
+                    start = time.perf_counter()
+                    bc.render_pdf(new_guide, clinic=CLINIC, options=new_options)
+                    times["tagged"].append(time.perf_counter() - start)
+                before = statistics.median(times["untagged"]) * 1000
+                after = statistics.median(times["tagged"]) * 1000
+                rows.append(
+                    Row(
+                        f"{name}, {kind}: untagged ({UNTAGGED})",
+                        before,
+                        "ms",
+                        fastest=min(times["untagged"]) * 1000,
+                    )
+                )
+                rows.append(
+                    Row(f"{name}, {kind}: tagged", after, "ms", fastest=min(times["tagged"]) * 1000)
+                )
+                rows.append(
+                    Row(f"{name}, {kind}: cost of tagging", (after / before - 1) * 100, "%", 25.0)
+                )
+        return rows
+
+
 def import_row() -> Row:
     """Heavy libraries that `import backpain_content` loads: none, so a web app that
     renders HTML never pays for them."""
@@ -570,12 +648,14 @@ def main() -> int:
     peers = peer_rows(args.runs, repeats, fresh_runs)
     plans = [*plan_rows(args.runs), plans_batch_row(200, 3)]
     scripts = script_rows(args.runs)
+    tagging = tagging_rows(args.runs)
 
     sections = [
         ("In-process: repeat (the same guide and clinic again) and fresh content", in_process),
         ("Whole process", whole),
         ("A patient's plan (personalised copies)", plans),
         ("Other scripts (a pseudo-translation made by the tests, US Letter)", scripts),
+        ("Tagged PDF (PDF/UA-1) against the untagged handout, taking turns", tagging),
         ("Growth (the guide 10 and 100 times over, every copy's text distinct)", growth),
         ("Peers on the same text, warm", peers),
     ]

@@ -32,6 +32,7 @@ from command import run_cli
 from hostile import CORPUS
 from htmltools import visible_text
 from needs import require_tool
+from tagged_pdf import assert_tagged
 from test_epub import _ace, _epubcheck
 
 LABELS = bc.labels_for("en-CA")
@@ -331,6 +332,7 @@ def test_the_page_limits_hold_for_the_longest_plan(
     assert result.pages is not None
     assert not result.too_long, f"{result.pages} pages"
     assert result.data == bc.render_pdf(article, clinic=clinic, options=options, plan=plan)
+    assert_tagged(result.data)  # the box broken across pages too
     text = _spaces(_pdf_text(result.data, tmp_path))
     for field in ("patient", "physiotherapist", "note"):
         assert _spaces(LONGEST[field]) in text, field

@@ -45,6 +45,8 @@ PLACEHOLDERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         ("date_and_time", ("date", "time"), ()),
         ("time_of_day", ("hour", "minute"), ("period",)),
         ("cover_alt", ("title", "clinic"), ()),
+        ("logo_alt", ("clinic",), ()),
+        ("qr_alt", ("url",), ()),
         ("email_subject", ("clinic", "title"), ()),
         ("email_greeting_named", ("name",), ()),
         ("email_intro", ("title", "clinic"), ()),
@@ -170,6 +172,12 @@ class Labels(Record):
     """The ePub's accessibility summary (EPUB Accessibility 1.1 metadata)."""
     cover_alt: Word
     """Text alternative of the cover image, with `{title}` and `{clinic}`."""
+    logo_alt: Word
+    """Text alternative of the clinic's logo in the handout, with `{clinic}`."""
+    qr_alt: Word
+    """Text alternative of the handout's QR code, with `{url}`, the address it opens."""
+    check_box: Word
+    """What a screen reader says for a checklist's empty box, to tick by pen."""
     email_subject: Word
     """Subject of the guide email, with `{clinic}` and `{title}`."""
     email_greeting_named: Word

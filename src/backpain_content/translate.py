@@ -36,6 +36,7 @@ __all__ = [
     "entries",
     "extract_po",
     "translation_toml",
+    "untranslated_fields",
 ]
 
 EXTRA_HINT = "pip install 'backpain-content[translate]'"
@@ -122,7 +123,8 @@ def _label_entry(key: str, path: tuple[str | int, ...], name: str, text: str) ->
         kept = ", ".join(f"{{{p}}}" for p in sorted(required))
         optional = ", ".join(f"{{{p}}}" for p in sorted(allowed - required))
         comments.append(
-            f"Keep {kept}: they are filled in." + (f" May use {optional}." if optional else "")
+            f"Keep {kept}: the renderers fill them in."
+            + (f" May use {optional}." if optional else "")
         )
     # msgfmt --check wants every placeholder of the English in the translation: a label
     # with optional ones (a 24-hour clock has no {period}) is checked by `Labels` alone.
@@ -367,12 +369,31 @@ def _check(path: Path, entry: Entry, string: str) -> None:
 def _key_of(field: str | None, wanted: list[Entry]) -> str | None:
     """The key of the string at the model path `field` (`lifestyle.items[2].summary`)."""
     for entry in wanted:
-        shown = ""
-        for part in entry.path:
-            shown += f"[{part}]" if isinstance(part, int) else (f".{part}" if shown else part)
-        if shown == field:
+        if _shown(entry.path) == field:
             return entry.key
     return field
+
+
+def _shown(path: tuple[str | int, ...]) -> str:
+    """A path in the guide's data as errors and the renderers name fields."""
+    shown = ""
+    for part in path:
+        shown += f"[{part}]" if isinstance(part, int) else (f".{part}" if shown else part)
+    return shown
+
+
+def untranslated_fields(article: Article) -> frozenset[str]:
+    """Where the strings a partial translation keeps in the source language are, as the
+    renderers name fields (`lifestyle.items[2].summary`, `labels.contents`)."""
+    translation = article.provenance.translation
+    if translation is None or not translation.untranslated:
+        return frozenset()
+    keys = frozenset(translation.untranslated)
+    return frozenset(
+        entry.key if entry.key.startswith("labels.") else _shown(entry.path)
+        for entry in entries(article)
+        if entry.key in keys
+    )
 
 
 def translation_toml(article: Article, po_name: str) -> str:

@@ -13,6 +13,7 @@ from reportlab.platypus import Flowable, Paragraph
 
 from .fonts import FONT_BOLD
 from .styles import TEXT
+from .tagging import Taggable, tags_of
 
 __all__ = [
     "CheckItem",
@@ -50,7 +51,7 @@ def _layout(
     )
 
 
-class _SharedParagraph(Paragraph):
+class _SharedParagraph(Taggable, Paragraph):
     """A paragraph whose layout at a width is computed once and shared.
 
     Line breaking is a third of a render; keeping a heading with what follows wraps each
@@ -80,7 +81,7 @@ class _SharedParagraph(Paragraph):
         return self._wrapped
 
 
-def paragraph(markup: str, style: ParagraphStyle) -> Paragraph:
+def paragraph(markup: str, style: ParagraphStyle) -> Taggable:
     """A paragraph of checked, escaped markup (see `text.Text`)."""
     made = _SharedParagraph(markup, style, frags=_parsed(markup, style))
     made._markup = markup
@@ -93,6 +94,8 @@ class CheckItem(_SharedParagraph):
     "X Stretch Daily ...", in its text)."""
 
     box_x = 0.0
+    box_alt = ""
+    """What the box is, for a screen reader (its label in the tagged PDF)."""
 
     def draw(self) -> None:
         super().draw()
@@ -100,12 +103,13 @@ class CheckItem(_SharedParagraph):
         if self.bulletText:
             size = self.style.fontSize * 0.8
             baseline = self.height - self.style.fontSize * 0.93
-            self.canv.setStrokeColor(TEXT)
-            self.canv.setLineWidth(1)
-            self.canv.rect(self.box_x, baseline - size * 0.1, size, size, fill=0)
+            with tags_of(self.canv).part("Lbl", alt=self.box_alt):
+                self.canv.setStrokeColor(TEXT)
+                self.canv.setLineWidth(1)
+                self.canv.rect(self.box_x, baseline - size * 0.1, size, size, fill=0)
 
 
-def heading(markup: str, style: ParagraphStyle, outline: str) -> Paragraph:
+def heading(markup: str, style: ParagraphStyle, outline: str) -> Taggable:
     """A heading of checked, escaped markup, with an entry in the PDF's outline
     (bookmarks), made on the page where the heading is drawn."""
     made = paragraph(markup, style)
@@ -113,7 +117,7 @@ def heading(markup: str, style: ParagraphStyle, outline: str) -> Paragraph:
     return made
 
 
-def bullet(markup: str, style: ParagraphStyle) -> Paragraph:
+def bullet(markup: str, style: ParagraphStyle) -> Taggable:
     """A list item of checked, escaped markup, with a bullet before it."""
     made = _SharedParagraph(markup, style, bulletText="•", frags=_parsed(markup, style))
     made._markup = markup
@@ -121,10 +125,10 @@ def bullet(markup: str, style: ParagraphStyle) -> Paragraph:
 
 
 def check_item(
-    markup: str, style: ParagraphStyle, chosen_style: ParagraphStyle | None = None
+    markup: str, style: ParagraphStyle, box: str, chosen_style: ParagraphStyle | None = None
 ) -> CheckItem:
     """A checklist item of checked, escaped markup; with an X in its box, set in
-    `chosen_style`, when that is given."""
+    `chosen_style`, when that is given; `box` says what the box is, to a screen reader."""
     bullet = "X" if chosen_style else " "
     made = CheckItem(
         markup,
@@ -134,13 +138,18 @@ def check_item(
     )
     made._markup = markup
     made.box_x = style.bulletIndent
+    made.box_alt = box
     return made
 
 
-def personal(markup: str, style: ParagraphStyle) -> Paragraph:
+class _Personal(Taggable, Paragraph):
+    """A paragraph laid out by ReportLab alone, as a patient's text is."""
+
+
+def personal(markup: str, style: ParagraphStyle) -> Taggable:
     """A paragraph of a patient's own text (their plan): laid out afresh, never kept in
     the caches that serve the guide's text, so nothing personal outlives the render."""
-    return Paragraph(markup, style)
+    return _Personal(markup, style)
 
 
 class OutlineMark(Flowable):
@@ -158,7 +167,7 @@ class OutlineMark(Flowable):
         pass
 
 
-class SessionMarkers(Flowable):
+class SessionMarkers(Taggable):
     """A row of numbered circles, the typical range filled: the typical number of sessions.
 
     The numbers are `size` points, the body text's size, when the row has room.

@@ -19,6 +19,7 @@ from .limits import page_limit
 from .logo import read_logo
 from .page import Furniture, HandoutDoc
 from .story import story
+from .tagging import Tagger
 
 __all__ = ["Handout", "build_handout"]
 
@@ -80,7 +81,8 @@ def _build(layout: Layout) -> Handout:
         ],
     )
     try:
-        doc.build(story(layout, first.height), canvasmaker=doc.canvas_maker())
+        tagger = Tagger(title=article.title, lang=article.language)
+        doc.build(story(layout, first.height), canvasmaker=doc.canvas_maker(tagger))
     except LayoutError as exc:
         raise ContentError(None, None, f"the handout cannot be laid out: {exc}") from None
     return Handout(buffer.getvalue(), doc.page)

@@ -53,11 +53,17 @@ class Layout:
         page_width, page_height = PAPER[options.paper]
         labels = labels_of(article)
         face = typeface(article.language)
+        translation = article.provenance.translation
+        text = Text(face)
+        if translation and translation.untranslated:
+            from ...translate import untranslated_fields
+
+            text = Text(face, untranslated_fields(article), translation.source_language)
         return cls(
             article=article,
             clinic=clinic,
             labels=labels,
-            text=Text(face),
+            text=text,
             sizes=sizes,
             styles=styles(sizes, clinic.accent_colour, _type(face)),
             accent=colors.HexColor(clinic.accent_colour),

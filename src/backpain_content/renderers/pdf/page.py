@@ -24,6 +24,7 @@ from .flowables import OutlineMark
 from .fonts import FONT_BOLD
 from .layout import Layout
 from .styles import MUTED
+from .tagging import TaggedCanvas, Tagger, in_language, tags_of
 
 __all__ = ["Furniture", "HandoutDoc"]
 
@@ -68,7 +69,7 @@ class Furniture:
         width, page_height = layout.width, layout.page_height
         # Each part checked on its own, so an error names the field that holds the character.
         source = "".join(
-            text.check(part.field or "labels", part.text)
+            _in_language(layout, part.lang, text.check(part.field or "labels", part.text))
             for part in provenance_line(layout.article, labels)
         )
         note = text.bold("labels.disclaimer", labels.disclaimer, layout.styles.footer)
@@ -138,9 +139,15 @@ class Furniture:
         )
 
     def draw(self, canvas: Canvas, number: int, total: int) -> None:
-        """Draw the header and footer of page `number` of `total`."""
+        """Draw the header and footer of page `number` of `total`.
+
+        They repeat on every page, so they are artifacts to a screen reader, except what
+        is said once: the first page's logo (a figure) and its footer, the line on who
+        wrote what and the general-information note, which come last in reading order.
+        """
         layout, kind = self.layout, self.pages[0 if number == 1 else 1]
         sizes, page_width, page_height = layout.sizes, layout.page_width, layout.page_height
+        tags = tags_of(canvas)
         canvas.saveState()
         top = page_height - sizes.margin
         # The logo and the clinic's name where lines begin, the page number at the other end.
@@ -149,42 +156,57 @@ class Furniture:
         shown = self.logo_width + sizes.gap * 2 if kind.logo and self.logo else 0.0
         if kind.logo and self.logo:
             logo_height = self.logo_height
-            canvas.drawImage(
-                self.logo,
-                page_width - sizes.margin - self.logo_width if rtl else sizes.margin,
-                top - self.logo_height,
-                self.logo_width,
-                self.logo_height,
-                mask="auto",
-                preserveAspectRatio=True,
-            )
-        page = layout.labels.page_of.format(page=number, pages=total)
-        if layout.text.typeface.vera:
-            canvas.setFont(FONT_BOLD, sizes.footer)
-            canvas.setFillColor(MUTED)
-            canvas.drawRightString(page_width - sizes.margin, top - sizes.footer, page)
-        else:
-            label = _page_label(layout, page)
-            label_height = label.wrap(kind.page_label_width, page_height)[1]
-            x = sizes.margin if rtl else page_width - sizes.margin - kind.page_label_width
-            label.drawOn(canvas, x, top - label_height)
-        name_height = self.name.wrap(kind.name_width, page_height)[1]
-        x = page_width - sizes.margin - shown - kind.name_width if rtl else sizes.margin + shown
-        self.name.drawOn(canvas, x, top - max(logo_height, name_height) / 2 - name_height / 2)
-        rule_y = top - kind.header_height + sizes.footer * 0.6
-        canvas.setStrokeColor(layout.accent)
-        canvas.setLineWidth(1)
-        canvas.line(sizes.margin, rule_y, page_width - sizes.margin, rule_y)
+            alt = layout.labels.logo_alt.format(clinic=layout.clinic.name)
+            with tags.element("Figure", alt=alt, position=0):
+                canvas.drawImage(
+                    self.logo,
+                    page_width - sizes.margin - self.logo_width if rtl else sizes.margin,
+                    top - self.logo_height,
+                    self.logo_width,
+                    self.logo_height,
+                    mask="auto",
+                    preserveAspectRatio=True,
+                )
+        with tags.artifact("Pagination", "Header"):
+            page = layout.labels.page_of.format(page=number, pages=total)
+            if layout.text.typeface.vera:
+                canvas.setFont(FONT_BOLD, sizes.footer)
+                canvas.setFillColor(MUTED)
+                canvas.drawRightString(page_width - sizes.margin, top - sizes.footer, page)
+            else:
+                label = _page_label(layout, page)
+                label_height = label.wrap(kind.page_label_width, page_height)[1]
+                x = sizes.margin if rtl else page_width - sizes.margin - kind.page_label_width
+                label.drawOn(canvas, x, top - label_height)
+            name_height = self.name.wrap(kind.name_width, page_height)[1]
+            x = page_width - sizes.margin - shown - kind.name_width if rtl else sizes.margin + shown
+            self.name.drawOn(canvas, x, top - max(logo_height, name_height) / 2 - name_height / 2)
+            rule_y = top - kind.header_height + sizes.footer * 0.6
+            canvas.setStrokeColor(layout.accent)
+            canvas.setLineWidth(1)
+            canvas.line(sizes.margin, rule_y, page_width - sizes.margin, rule_y)
 
-        y = sizes.margin
-        for part in reversed(kind.footer):
-            _, height = part.wrap(layout.width, page_height)
-            part.drawOn(canvas, sizes.margin, y)
-            y += height
-        canvas.line(
-            sizes.margin, y + sizes.footer * 0.5, page_width - sizes.margin, y + sizes.footer * 0.5
-        )
+        heights = [part.wrap(layout.width, page_height)[1] for part in kind.footer]
+        y = sizes.margin + sum(heights)
+        with tags.artifact("Pagination", "Footer"):
+            rule_y = y + sizes.footer * 0.5
+            canvas.line(sizes.margin, rule_y, page_width - sizes.margin, rule_y)
+        for part, height in zip(kind.footer, heights, strict=True):  # in reading order
+            y -= height
+            if number == 1:
+                part.drawOn(canvas, sizes.margin, y)
+            else:
+                with tags.artifact("Pagination", "Footer"):
+                    part.drawOn(canvas, sizes.margin, y)
         canvas.restoreState()
+
+
+def _in_language(layout: Layout, language: str, markup: str) -> str:
+    """`markup`, marked as in `language` when that is not the guide's (the source's title
+    in a translation)."""
+    if not language or language.split("-")[0] == layout.article.language.split("-")[0]:
+        return markup
+    return in_language(markup, language)
 
 
 def _page_label(layout: Layout, label: str) -> Flowable:
@@ -222,13 +244,17 @@ class HandoutDoc(BaseDocTemplate):
             title = flowable.outline_title  # type: ignore[attr-defined]
             self.canv.addOutlineEntry(title, key, level=0, closed=False)
 
-    def canvas_maker(self) -> Callable[..., Canvas]:
-        """The canvas class to build with (`build(story, canvasmaker=...)`)."""
-        return _canvas_maker(self._furniture.draw, self._epoch, self._bookmarks)
+    def canvas_maker(self, tagger: Tagger) -> Callable[..., Canvas]:
+        """The canvas class to build with (`build(story, canvasmaker=...)`), tagged by
+        `tagger`."""
+        return _canvas_maker(self._furniture.draw, self._epoch, self._bookmarks, tagger)
 
 
 def _canvas_maker(
-    draw_page: Callable[[Canvas, int, int], None], epoch: int, bookmarks: dict[int, list[str]]
+    draw_page: Callable[[Canvas, int, int], None],
+    epoch: int,
+    bookmarks: dict[int, list[str]],
+    tagger: Tagger,
 ) -> Callable[..., Canvas]:
     """A canvas that draws header and footer once the page count is known ("page 1 of 2").
 
@@ -236,9 +262,9 @@ def _canvas_maker(
     maps a page number to the keys of the bookmarks on that page.
     """
 
-    class _HandoutCanvas(Canvas):
+    class _HandoutCanvas(TaggedCanvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
+            super().__init__(*args, tagger=tagger, **kwargs)
             # ReportLab's invariant mode fixes the date at 2000-01-01; use ours instead.
             stamp = self._doc._timeStamp  # type: ignore[attr-defined]
             stamp.t = epoch

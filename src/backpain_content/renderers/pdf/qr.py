@@ -11,7 +11,8 @@ from typing import Any
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib import colors
-from reportlab.platypus import Flowable
+
+from .tagging import Taggable
 
 __all__ = ["MAX_VERSION", "QrCode", "qr_version"]
 
@@ -62,7 +63,7 @@ def _modules(url: str) -> tuple[int, tuple[tuple[int, int, int], ...]]:
     return count, tuple(runs)
 
 
-class QrCode(Flowable):
+class QrCode(Taggable):
     """A QR code for `url`, `size` points square, quiet zone included."""
 
     def __init__(self, url: str, size: float) -> None:

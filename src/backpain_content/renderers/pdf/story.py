@@ -21,6 +21,7 @@ from .flowables import OutlineMark, SessionMarkers
 from .fonts import FONT
 from .layout import Layout
 from .styles import TEXT
+from .tagging import StructNode, TableTags, tag
 from .text import escape
 
 __all__ = ["story"]
@@ -45,26 +46,25 @@ class _Section:
     """What follows the heading (and summary)."""
     summary_first: bool = True
     """Whether the section's summary goes under its heading."""
-    checklist: bool = False
-    """Whether its items have boxes to tick by pen."""
 
 
-def _items(layout: Layout, section: _Section) -> list[Flowable]:
-    """Each item's title in bold, then its summary; with a box before it in a checklist."""
+def _checklist(layout: Layout, section: _Section) -> list[Flowable]:
+    """Each item's title in bold, then its summary, with a box before it to tick by pen
+    (an X in it for the tips a patient's plan chose)."""
     items = getattr(layout.article, section.name).items
     chosen = layout.plan.chosen if layout.plan else frozenset()
-    markups = [
-        layout.text.titled(f"{section.name}.items[{index}]", item.title, item.summary)
-        for index, item in enumerate(items)
-    ]
-    if section.checklist:
-        return [
-            layout.text.check_item(
-                markup, layout.styles.check, layout.styles.chosen if item.id in chosen else None
+    text, labels, styles = layout.text, layout.labels, layout.styles
+    listed = StructNode("L")
+    made = []
+    for index, item in enumerate(items):
+        markup = text.titled(f"{section.name}.items[{index}]", item.title, item.summary)
+        if item.id in chosen:
+            made.append(
+                text.check_item(markup, styles.check, listed, labels.plan_chosen, styles.chosen)
             )
-            for markup, item in zip(markups, items, strict=True)
-        ]
-    return [layout.text.paragraph(markup, layout.styles.item) for markup in markups]
+        else:
+            made.append(text.check_item(markup, styles.check, listed, labels.check_box))
+    return made
 
 
 def _titles(layout: Layout, section: _Section) -> list[Flowable]:
@@ -87,11 +87,12 @@ def _sessions(layout: Layout, section: _Section) -> list[Flowable]:
     )
     marker_width = min(sizes.body * 2.4 * sessions.typical_max, width / 2)
     words = layout.labels.sessions_range.format(min=sessions.typical_min, max=sessions.typical_max)
-    cells: list[Flowable] = [markers, text.para("labels.sessions_range", words, styles.range)]
+    figure = tag(markers, "Figure", alt=words)
+    cells: list[Flowable] = [figure, text.para("labels.sessions_range", words, styles.range)]
     widths = [marker_width + sizes.gap * 3, width - marker_width - sizes.gap * 3]
     if layout.rtl:  # the markers on the right, where the lines begin
         cells, widths = cells[::-1], widths[::-1]
-    row = Table([cells], colWidths=widths)
+    row = _table([cells], layout, colWidths=widths)
     row.setStyle(TableStyle([*_TIGHT.getCommands(), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     return [
         row,
@@ -113,19 +114,21 @@ def _safety(layout: Layout, section: _Section) -> list[Flowable]:
     numbers = reference_numbers(article)
     flowables: list[Flowable] = []
     for kind, group in article.safety.groups():
-        heading = text.para(f"safety.{kind}.heading", group.heading, styles.subheading)
+        heading = text.para(f"safety.{kind}.heading", group.heading, styles.subheading, "H3")
         # Summaries only, as bullets under the group's heading: each says what its title
         # says, and the page has room for the one, not both.
+        listed = StructNode("L")
         items = [
             layout.text.bullet(
                 text.check(f"safety.{kind}.items[{index}].summary", item.summary)
                 + _cite(numbers, item.sources),
                 styles.bullet,
+                listed,
             )
             for index, item in enumerate(group.items)
         ]
         if kind == "urgent_signs":
-            box = Table([[[heading, *items]]], colWidths=[layout.width])
+            box = _table([[[heading, *items]]], layout, colWidths=[layout.width])
             box.setStyle(
                 TableStyle(
                     [
@@ -157,7 +160,7 @@ _SECTIONS = (
     _Section("mechanisms", _titles, summary_first=False),
     _Section("causes", _titles),
     _Section("sessions", _sessions, summary_first=False),
-    _Section("lifestyle", _items, checklist=True),
+    _Section("lifestyle", _checklist),
     _Section("therapies", _titles, summary_first=False),
     _Section("safety", _safety),
 )
@@ -208,7 +211,9 @@ def _plan_box(layout: Layout, width: float) -> list[Flowable]:
     label, line = 0, 1
     if layout.rtl:  # the labels on the right, the lines to write on at their left
         rows, widths, label, line = [row[::-1] for row in rows], widths[::-1], 1, 0
-    table = Table(rows, colWidths=widths, rowHeights=heights)
+    # A table of rows, each with its label: what a screen reader reads with the lines.
+    tags = TableTags(header_col=label, rtl=layout.rtl)
+    table = Table(rows, colWidths=widths, rowHeights=heights, renderCB=tags)
     table.setStyle(
         TableStyle(
             [
@@ -239,7 +244,7 @@ def _plan_rows(layout: Layout, plan: PlanView) -> list[Flowable]:
 def _boxed(layout: Layout, content: list[Flowable], width: float) -> Table:
     """`content` inside the plan's border."""
     sizes = layout.sizes
-    box = Table([[content]], colWidths=[width])
+    box = _table([[content]], layout, colWidths=[width])
     box.setStyle(
         TableStyle(
             [
@@ -252,6 +257,12 @@ def _boxed(layout: Layout, content: list[Flowable], width: float) -> Table:
         )
     )
     return box
+
+
+def _table(rows: list[list[Any]], layout: Layout, **options: Any) -> Table:
+    """A table that lays things out (no data table): its cells read in reading order,
+    its rules and boxes are no content (see `tagging.TableTags`)."""
+    return Table(rows, renderCB=TableTags(rtl=layout.rtl), **options)
 
 
 def _link(href: str, shown: str) -> str:
@@ -293,7 +304,7 @@ def _qr_code(layout: Layout) -> tuple[list[Flowable], float] | None:
     size = (1.6 if layout.large_print else 1.0) * inch
     caption = labels.scan_to_book if clinic.booking_url else labels.scan_to_visit
     code = [
-        QrCode(clinic.link, size),
+        tag(QrCode(clinic.link, size), "Figure", alt=labels.qr_alt.format(url=clinic.link)),
         layout.text.para("labels.scan", caption, layout.styles.caption),
     ]
     return code, size + layout.sizes.gap * 3
@@ -303,10 +314,10 @@ def _row(cells: list[list[Flowable]], widths: list[float], layout: Layout) -> Ta
     """Columns side by side, each as wide as given (its padding toward the next one
     included), in reading order: from the right in a right-to-left guide."""
     if layout.rtl:
-        row = Table([cells[::-1]], colWidths=widths[::-1])
+        row = _table([cells[::-1]], layout, colWidths=widths[::-1])
         gap = ("LEFTPADDING", (1, 0), (-1, 0), layout.sizes.gap * 3)
     else:
-        row = Table([cells], colWidths=widths)
+        row = _table([cells], layout, colWidths=widths)
         gap = ("RIGHTPADDING", (0, 0), (-2, 0), layout.sizes.gap * 3)
     row.setStyle(TableStyle([*_TIGHT.getCommands(), gap]))
     return row
@@ -359,7 +370,7 @@ def _plan_across(layout: Layout, plan: PlanView, qr_beside: bool) -> list[Flowab
         rows.append(made["note"])
     content: list[Flowable] = [
         # The title names the patient, so it is no bookmark: the bookmark says "My plan".
-        layout.text.personal(title, styles.box_title),
+        layout.text.personal(title, styles.box_title, "H2"),
         *([_row([rows, qr[0]], [rows_width, qr[1]], layout)] if qr else rows),
     ]
     if layout.large_print:
@@ -372,7 +383,7 @@ def _boxed_rows(layout: Layout, content: list[Flowable], width: float) -> Table:
     break between them (and be closed and reopened at the break); the first two rows (the
     title and what follows it) stay together."""
     gap = layout.sizes.gap
-    box = Table([[flowable] for flowable in content], colWidths=[width])
+    box = _table([[flowable] for flowable in content], layout, colWidths=[width])
     box.setStyle(
         TableStyle(
             [
@@ -449,7 +460,7 @@ def story(layout: Layout, frame_height: float) -> list[Flowable]:
     """Everything the handout prints in its frame, in reading order."""
     article, text, styles = layout.article, layout.text, layout.styles
     flowables: list[Flowable] = [
-        text.para("title", article.title, styles.title),
+        text.para("title", article.title, styles.title, "H1"),
         text.para("summary", article.summary, styles.body),
     ]
     for section in _SECTIONS:

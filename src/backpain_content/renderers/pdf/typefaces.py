@@ -17,7 +17,7 @@ import html
 import re
 import threading
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal, cast
 
 from reportlab.pdfbase import pdfmetrics
@@ -49,10 +49,16 @@ class Face:
     charset: frozenset[int]
     shaping: bool = False
     has_bold: bool = True
+    chars: frozenset[str] = field(init=False, repr=False, compare=False)
+    """The characters of `charset`, which sets of a text's characters are compared with."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "chars", frozenset(map(chr, self.charset)))
 
     def draws(self, text: str) -> bool:
         """Whether every character of `text` is in this family (spaces always are)."""
-        return all(ord(char) in self.charset or char.isspace() for char in text)
+        # A set difference: every handout checks all its text, and this is its fastest form.
+        return all(char.isspace() for char in set(text) - self.chars)
 
 
 VERA = Face(FONT, FONT_BOLD, CHARSET)

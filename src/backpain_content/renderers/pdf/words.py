@@ -9,10 +9,10 @@ right, but what a PDF reader copies or reads aloud comes out in glyph order ("ри
 
 So lines are broken here, by the words' shaped widths, and each word is drawn as a
 one-word paragraph at its place: a right-to-left line from the right, its runs of
-left-to-right words (a clinic's Latin name, a phone number) kept in their own order; each
-word inside a marked-content span whose `ActualText` is the word as written, which is
-what copying, searching and screen readers then get (ISO 32000-1, 14.9.4). Bullets
-and check boxes stand where lines begin. Everything goes through ReportLab's public API.
+left-to-right words (a clinic's Latin name, a phone number) kept in their own order. The
+words are drawn in reading order, each as marked content whose `ActualText` is the word
+as written, which is what copying, searching and screen readers then get (ISO 32000-1,
+14.9.4; see `tagging.Tagger.word`). Bullets and check boxes stand where lines begin.
 """
 
 from __future__ import annotations
@@ -30,8 +30,9 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
 from .styles import TEXT
+from .tagging import Taggable, tags_of
 
-__all__ = ["WordParagraph", "visual"]
+__all__ = ["WordParagraph", "visual", "visual_order"]
 
 _TAG = re.compile(r"<(/?)(b|a|font)\b([^>]*)>")
 _FACE = re.compile(r'<font face="([^"]+)">')
@@ -95,10 +96,16 @@ def _kind(word: str) -> str:
 
 
 def visual(words: list[str], direction: Literal["ltr", "rtl"]) -> list[str]:
-    """A line's words from left to right. In a right-to-left line: the reading order
-    reversed, each run of left-to-right words and numbers (and the punctuation between
-    them) kept in its own order; in a left-to-right line, each run of right-to-left words
-    reversed. As the Unicode bidirectional algorithm orders them, word by word."""
+    """A line's words from left to right (see `visual_order`)."""
+    return [words[index] for index in visual_order(words, direction)]
+
+
+def visual_order(words: list[str], direction: Literal["ltr", "rtl"]) -> list[int]:
+    """The indices of a line's words from left to right. In a right-to-left line: the
+    reading order reversed, each run of left-to-right words and numbers (and the
+    punctuation between them) kept in its own order; in a left-to-right line, each run of
+    right-to-left words reversed. As the Unicode bidirectional algorithm orders them,
+    word by word."""
     kinds = [_kind(word) for word in words]
     if direction == "rtl":
         against = [kind in ("l", "n") for kind in kinds]
@@ -111,15 +118,15 @@ def visual(words: list[str], direction: Literal["ltr", "rtl"]) -> list[str]:
             after = index + 1 < len(kinds) and against[index + 1]
             against[index] = before and after
     # Runs in reading order: (against the paragraph's direction?, words).
-    runs: list[tuple[bool, list[str]]] = []
-    for word, other in zip(words, against, strict=True):
+    runs: list[tuple[bool, list[int]]] = []
+    for index, other in enumerate(against):
         if runs and runs[-1][0] == other:
-            runs[-1][1].append(word)
+            runs[-1][1].append(index)
         else:
-            runs.append((other, [word]))
+            runs.append((other, [index]))
     if direction == "rtl":
-        return [word for other, run in reversed(runs) for word in (run if other else run[::-1])]
-    return [word for other, run in runs for word in (run[::-1] if other else run)]
+        return [i for other, run in reversed(runs) for i in (run if other else run[::-1])]
+    return [i for other, run in runs for i in (run[::-1] if other else run)]
 
 
 @functools.lru_cache(maxsize=512)
@@ -172,11 +179,16 @@ def _width(word: str, style: ParagraphStyle) -> float:
     return float(paragraph.getActualLineWidths0()[0])
 
 
-def _hex(text: str) -> str:
-    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+_HREF = re.compile(r'<a href="([^"]*)"')
 
 
-class WordParagraph(Flowable):
+def _link(word: str) -> str | None:
+    """The address a word links to, if it is part of a link."""
+    found = _HREF.search(word)
+    return html.unescape(found[1]) if found else None
+
+
+class WordParagraph(Taggable):
     """A paragraph set word by word (see the module). Its `style` is read as for a
     left-to-right paragraph, with the sides swapped in a right-to-left one (the left
     indent is the right one, where lines begin; "left" alignment is from the right)."""
@@ -188,7 +200,7 @@ class WordParagraph(Flowable):
         direction: Literal["ltr", "rtl"],
         *,
         bullet: str | None = None,
-        box: bool = False,
+        box: str | None = None,
         chosen: bool = False,
         personal: bool = False,
         words: list[str] | None = None,
@@ -204,6 +216,10 @@ class WordParagraph(Flowable):
         self.keepWithNext = getattr(style, "keepWithNext", False)
         self.lines: list[list[tuple[str, float]]] = []
         self.width = self.height = 0.0
+
+    def link_text(self, url: str) -> str:
+        """The words that link to `url` (the text of its link annotation)."""
+        return " ".join(_plain(word) for word in self.words if _link(word) == url)
 
     def _measure(self, word: str) -> float:
         # A patient's words are measured afresh: nothing personal is kept.
@@ -255,37 +271,45 @@ class WordParagraph(Flowable):
             self.markup, self.style, self.direction, personal=self.personal, words=tail
         )
         rest.spaceBefore = 0
-        return [first, rest]
+        return self.tag_parts([first, rest])
 
     def draw(self) -> None:
         style, canvas = self.style, self.canv
+        tags = tags_of(canvas)
         space = self._space()
         for index, line in enumerate(self.lines):
             if not line:
                 continue
-            widths = dict(line)
-            order = visual([word for word, _ in line], self.direction)
-            used = sum(widths[word] for word in order) + space * (len(order) - 1)
+            words = [word for word, _ in line]
+            order = visual_order(words, self.direction)
+            used = sum(width for _, width in line) + space * (len(line) - 1)
+            places = dict(self._places(order, line, used, index == 0, space))
             y = self.height - (index + 1) * style.leading
-            for word, x in self._places(order, widths, used, index == 0, space):
+            # In reading order: the structure tree reads marked content in drawing order.
+            for at, (word, width) in enumerate(line):
                 paragraph = _word_paragraph(word, style)
-                paragraph.wrap(widths[word] + 1, style.leading * 2)
+                paragraph.wrap(width + 1, style.leading * 2)
                 # Every word marked alike, shaped or not, so that a reader places them all
-                # the same way: the span begins where the word does (moved there first),
-                # and a space follows each word, so that copied words do not run together.
+                # the same way: the marked content begins where the word does (moved there
+                # first), and a space follows each word, so that words do not run together.
                 canvas.saveState()
-                canvas.translate(x, y)
-                canvas.addLiteral(f"/Span <</ActualText {_hex(_plain(word) + ' ')}>> BDC")
-                paragraph.drawOn(canvas, 0, 0)
-                canvas.addLiteral("EMC")
+                canvas.translate(places[at], y)
+                with tags.word(_plain(word) + " ", link=_link(word)):
+                    paragraph.drawOn(canvas, 0, 0)
                 canvas.restoreState()
         if self.bullet or self.box:
-            self._draw_mark()
+            with tags.part("Lbl", alt=self.box or None):
+                self._draw_mark()
 
     def _places(
-        self, order: list[str], widths: dict[str, float], used: float, first: bool, space: float
-    ) -> Iterator[tuple[str, float]]:
-        """Each word of a line, left to right, with where it starts."""
+        self,
+        order: list[int],
+        line: list[tuple[str, float]],
+        used: float,
+        first: bool,
+        space: float,
+    ) -> Iterator[tuple[int, float]]:
+        """Each word of a line, by its index, with where it starts, left to right."""
         style = self.style
         start_indent = style.leftIndent + (style.firstLineIndent if first else 0)
         rtl = self.direction == "rtl"
@@ -298,9 +322,9 @@ class WordParagraph(Flowable):
             x = right - used
         else:
             x = left
-        for word in order:
-            yield word, x
-            x += widths[word] + space
+        for index in order:
+            yield index, x
+            x += line[index][1] + space
 
     def _draw_mark(self) -> None:
         """The bullet, or the check box (with an X when chosen), at the start of the first
