@@ -21,7 +21,6 @@ __all__ = [
     "SessionMarkers",
     "bullet",
     "check_item",
-    "heading",
     "paragraph",
     "personal",
 ]
@@ -107,14 +106,6 @@ class CheckItem(_SharedParagraph):
                 self.canv.setStrokeColor(TEXT)
                 self.canv.setLineWidth(1)
                 self.canv.rect(self.box_x, baseline - size * 0.1, size, size, fill=0)
-
-
-def heading(markup: str, style: ParagraphStyle, outline: str) -> Taggable:
-    """A heading of checked, escaped markup, with an entry in the PDF's outline
-    (bookmarks), made on the page where the heading is drawn."""
-    made = paragraph(markup, style)
-    made.outline_title = outline  # type: ignore[attr-defined]
-    return made
 
 
 def bullet(markup: str, style: ParagraphStyle) -> Taggable:

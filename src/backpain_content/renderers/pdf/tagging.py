@@ -673,9 +673,8 @@ class Taggable(Flowable):
     tag_scan: tuple[bool, tuple[str, ...], bool] = (True, (), False)
 
     def drawOn(self, canvas: Canvas, x: float, y: float, _sW: float = 0) -> None:
-        if self.tag_node is None:
-            super().drawOn(canvas, x, y, _sW)  # type: ignore[call-arg]
-            return
+        if self.tag_node is None:  # every one is tagged: what would it be in the tree?
+            raise RuntimeError(f"{type(self).__name__} drawn without being tagged")
         tagger = tags_of(canvas)
         frame = tagger._open_flowable(self, self.tag_node)
         try:
