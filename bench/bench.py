@@ -470,6 +470,31 @@ def script_rows(runs: int) -> list[Row]:
     return rows
 
 
+def waiting_room_rows(runs: int) -> list[Row]:
+    """The brochure and the poster (Letter, a clinic with a booking link): the same guide
+    again, and for English guides whose every text is new. The French guide's brochure is
+    tried at 12 pt and without the list of treatments before it fits at 11 pt."""
+    rows = []
+    makers: tuple[tuple[str, Callable[..., bytes], float], ...] = (
+        ("brochure", bc.render_brochure, 60.0),
+        ("poster", bc.render_poster, 30.0),
+    )
+    for language, label in (("en-CA", "English"), ("fr-CA", "French")):
+        article = bc.load_bundled(f"dry-needling-back-pain.{language}")
+        for kind, render, target in makers:
+
+            def make(guide: bc.Article, render: Callable[..., bytes] = render) -> bytes:
+                return render(guide, clinic=CLINIC)
+
+            name = f"{label} {kind}"
+            again = repeat(lambda make=make, article=article: make(article), runs)
+            rows.append(row(f"{name}: repeat", again, "ms", target))
+            if language == "en-CA":  # tests/growth.py freshens an untranslated guide
+                fresh_timing = each_once(make, fresh_articles(article), max(3, runs // 3))
+                rows.append(row(f"{name}: fresh content", fresh_timing, "ms"))
+    return rows
+
+
 UNTAGGED = "0ca663c"
 """The last commit whose handouts were untagged: the tagged handout is measured against it,
 in the same process, the two taking turns, so that the machine's drift hits both alike."""
@@ -649,6 +674,7 @@ def main() -> int:
     plans = [*plan_rows(args.runs), plans_batch_row(200, 3)]
     scripts = script_rows(args.runs)
     tagging = tagging_rows(args.runs)
+    waiting_room = waiting_room_rows(args.runs)
 
     sections = [
         ("In-process: repeat (the same guide and clinic again) and fresh content", in_process),
@@ -656,6 +682,7 @@ def main() -> int:
         ("A patient's plan (personalised copies)", plans),
         ("Other scripts (a pseudo-translation made by the tests, US Letter)", scripts),
         ("Tagged PDF (PDF/UA-1) against the untagged handout, taking turns", tagging),
+        ("The waiting room: brochure and poster (US Letter, tabloid), warm", waiting_room),
         ("Growth (the guide 10 and 100 times over, every copy's text distinct)", growth),
         ("Peers on the same text, warm", peers),
     ]

@@ -24,6 +24,8 @@ EXPECTED_ALL = sorted(
         "dry-needling-back-pain.en-CA.epub",
         "dry-needling-back-pain.en-CA.pdf",
         "dry-needling-back-pain.en-CA.large-print.pdf",
+        "dry-needling-back-pain.en-CA.brochure.pdf",
+        "dry-needling-back-pain.en-CA.poster.pdf",
     ]
 )
 

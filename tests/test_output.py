@@ -22,7 +22,7 @@ from tomlwriter import dumps
 BUNDLED = Path(bc.__file__).parent / "articles" / f"{BUNDLED_ARTICLE}.toml"
 NAMES = sorted(
     f"dry-needling-back-pain.en-CA{suffix}"
-    for suffix in (".html", ".pdf", ".large-print.pdf", ".epub")
+    for suffix in (".html", ".pdf", ".large-print.pdf", ".epub", ".brochure.pdf", ".poster.pdf")
 )
 
 
@@ -515,9 +515,16 @@ def test_render_of_an_unknown_format_names_the_known_ones(article: bc.Article) -
     with pytest.raises(bc.ContentError) as caught:
         bc.render("docx", article)
     assert str(caught.value) == (
-        "format: unknown format 'docx' (known formats: html, pdf, pdf-large, epub)"
+        "format: unknown format 'docx' (known formats: html, pdf, pdf-large, epub, brochure, poster)"
     )
-    assert [f.name for f in bc.FORMATS] == ["html", "pdf", "pdf-large", "epub"]
+    assert [f.name for f in bc.FORMATS] == [
+        "html",
+        "pdf",
+        "pdf-large",
+        "epub",
+        "brochure",
+        "poster",
+    ]
 
 
 def test_export_says_whose_branding_it_used(tmp_path: Path) -> None:

@@ -68,6 +68,8 @@ LABELS = {
     "pdf": "Handout (PDF)",
     "pdf-large": "Large-print handout (PDF)",
     "epub": "E-book (ePub)",
+    "brochure": "Tri-fold brochure to print, both sides (PDF)",
+    "poster": "Waiting-room poster (PDF)",
 }
 
 

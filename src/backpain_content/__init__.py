@@ -42,7 +42,7 @@ from .options import PAPERS, EpubOptions, HandoutOptions, HtmlOptions, Paper
 from .output import export
 from .renderers.epub import render_epub
 from .renderers.html import render_html, stylesheet
-from .renderers.pdf import render_pdf
+from .renderers.pdf import render_brochure, render_pdf, render_poster
 
 __all__ = [
     "FORMATS",
@@ -90,9 +90,11 @@ __all__ = [
     "load_clinic",
     "load_plan",
     "render",
+    "render_brochure",
     "render_epub",
     "render_html",
     "render_pdf",
+    "render_poster",
     "send_email",
     "stylesheet",
 ]

@@ -44,7 +44,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    formats = "\n".join(f"  {f.name:<6} {f.description}" for f in FORMATS)
+    formats = "\n".join(f"  {f.name:<9} {f.description}" for f in FORMATS)
     parser = _Parser(
         prog=PROG,
         description="Render the patient guide 'Dry Needling for Back Pain' in several formats.",
@@ -508,9 +508,10 @@ def _chosen_formats(args: argparse.Namespace) -> tuple[Format, ...]:
         names: list[str] | None = ["pdf-large"]
     else:
         names = None if args.format == "all" else [args.format]
-    chosen, skipped = choose(names)
+    chosen, skipped = choose(names, personal=bool(getattr(args, "plan", None)))
     for fmt in skipped:
-        print(f"{PROG}: note: skipping {fmt.name}: {fmt.missing}", file=sys.stderr)
+        why = fmt.missing if not fmt.available() else "it is for the waiting room, not one patient"
+        print(f"{PROG}: note: skipping {fmt.name}: {why}", file=sys.stderr)
     return chosen
 
 

@@ -54,6 +54,9 @@ class Format:
     """Whether what the format needs is installed (the ePub needs an optional extra)."""
     missing: str = ""
     """What to install when it is not available."""
+    personal: bool = True
+    """Whether it can be made for one patient, with their plan (the waiting room's
+    brochure and poster are for everyone)."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,12 @@ def render(
     An unknown format, or one whose optional extra is not installed, is a `ContentError`.
     """
     fmt = get_format(format)
+    if plan is not None and not fmt.personal:
+        raise ContentError(
+            None,
+            "plan",
+            f"the {fmt.name} is for the waiting room, not one patient: make it without a plan",
+        )
     out = fmt.render(article, clinic, paper, plan)
     name = output_name(article, fmt, personal=plan is not None)
     return Rendered(fmt, name, out.data, out.pages, out.page_limit)
@@ -143,6 +152,24 @@ def _handout(
     return render
 
 
+def _brochure(
+    article: Article, clinic: Clinic | None, paper: Paper, plan: PatientPlan | None
+) -> Output:
+    from .renderers.pdf.brochure import build_brochure
+
+    made = build_brochure(article, clinic, paper)
+    return Output(made.pdf, made.pages, 2)
+
+
+def _poster(
+    article: Article, clinic: Clinic | None, paper: Paper, plan: PatientPlan | None
+) -> Output:
+    from .renderers.pdf.poster import build_poster
+
+    made = build_poster(article, clinic, paper)
+    return Output(made.pdf, made.pages, 1)
+
+
 def _epub(
     article: Article, clinic: Clinic | None, paper: Paper, plan: PatientPlan | None
 ) -> Output:
@@ -170,6 +197,22 @@ FORMATS: tuple[Format, ...] = (
         available=epub_available,
         missing=EXTRA_HINT,
     ),
+    Format(
+        "brochure",
+        ".brochure.pdf",
+        "application/pdf",
+        "tri-fold brochure for the waiting room (landscape, both sides)",
+        _brochure,
+        personal=False,
+    ),
+    Format(
+        "poster",
+        ".poster.pdf",
+        "application/pdf",
+        "waiting-room poster with a QR code (tabloid, or A3 with --paper a4)",
+        _poster,
+        personal=False,
+    ),
 )
 
 
@@ -187,15 +230,20 @@ def get_format(name: str) -> Format:
     raise ContentError(None, "format", f"unknown format {name!r} (known formats: {known})")
 
 
-def choose(names: Iterable[str] | None) -> tuple[tuple[Format, ...], tuple[Format, ...]]:
-    """The formats to render, and those left out because they are not installed.
+def choose(
+    names: Iterable[str] | None, *, personal: bool = False
+) -> tuple[tuple[Format, ...], tuple[Format, ...]]:
+    """The formats to render, and those left out: not installed, or (for one patient's
+    copies, `personal`) not made for one patient.
 
     `None` means every format whose requirements are installed; a format named
-    explicitly is always chosen (and fails with what to install, when it renders).
+    explicitly is always chosen (and fails with what to install, or that it takes no
+    plan, when it renders).
     """
     if names is not None:
         return tuple(get_format(name) for name in names), ()
+    usable = [f.available() and (f.personal or not personal) for f in FORMATS]
     return (
-        tuple(f for f in FORMATS if f.available()),
-        tuple(f for f in FORMATS if not f.available()),
+        tuple(f for f, ok in zip(FORMATS, usable, strict=True) if ok),
+        tuple(f for f, ok in zip(FORMATS, usable, strict=True) if not ok),
     )

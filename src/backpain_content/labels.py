@@ -162,6 +162,10 @@ class Labels(Record):
     """Caption of a QR code that opens the booking page."""
     scan_to_visit: Word
     """Caption of a QR code that opens the clinic's website."""
+    scan_to_read: Word
+    """Caption of a QR code that opens the guide online."""
+    ask_for_guide: Word
+    """What a poster without a QR code says instead: where to ask for the guide."""
     landmarks: Word
     """Heading of the ePub's (hidden) list of landmarks."""
     cover: Word

@@ -597,9 +597,12 @@ class Clinic(Record):
     email: Email | None = None
     """Email address for patients."""
     website: WebUrl | None = None
-    """The clinic's web site (http or https)."""
+    """The clinic's web site (https)."""
     booking_url: WebUrl | None = None
-    """Where patients book an appointment online (http or https)."""
+    """Where patients book an appointment online (https)."""
+    guide_url: WebUrl | None = None
+    """Where the clinic publishes this guide online (https): the poster's QR code leads
+    there."""
     logo: Path | None = None
     """PNG or JPEG logo; a relative path is read from the clinic file's folder."""
     accent_colour: Colour = "#1d5c87"

@@ -172,11 +172,13 @@ def export(
     """Render `article` in each format, then write the files into `out_dir`.
 
     `formats=None` means every format whose requirements are installed (see
-    `Format.available`); naming a format that is not installed is an error.
+    `Format.available`), and with a `plan`, every one made for one patient (not the
+    waiting room's brochure and poster); naming a format that is not installed, or one
+    that takes no plan with a plan, is an error.
     Everything is rendered before anything is written, so a renderer that fails
     leaves the folder as it was. With a patient's `plan`, the files are theirs, named
     `ID.LANGUAGE.personal.SUFFIX`. Returns the paths written.
     """
-    chosen, _ = choose(formats)
+    chosen, _ = choose(formats, personal=plan is not None)
     rendered = render_formats(article, chosen, clinic=clinic, paper=paper, plan=plan)
     return write_files(out_dir, [(out.filename, out.data) for out in rendered])

@@ -1,4 +1,4 @@
-"""The printable patient handout (PDF).
+"""The printable patient handout (PDF), and the waiting room's brochure and poster.
 
 ReportLab is imported only when a handout is rendered, so `import backpain_content`
 and HTML-only users stay light.
@@ -7,10 +7,17 @@ and HTML-only users stay light.
 from __future__ import annotations
 
 from ...model import Article, Clinic, PatientPlan
-from ...options import HandoutOptions
+from ...options import HandoutOptions, Paper
 from .limits import LARGE_PRINT_PAGES, STANDARD_PAGES, page_limit
 
-__all__ = ["LARGE_PRINT_PAGES", "STANDARD_PAGES", "page_limit", "render_pdf"]
+__all__ = [
+    "LARGE_PRINT_PAGES",
+    "STANDARD_PAGES",
+    "page_limit",
+    "render_brochure",
+    "render_pdf",
+    "render_poster",
+]
 
 _DEFAULT_OPTIONS = HandoutOptions()
 
@@ -32,3 +39,32 @@ def render_pdf(
     from .handout import build_handout
 
     return build_handout(article, clinic, options, plan).pdf
+
+
+def render_brochure(
+    article: Article, /, *, clinic: Clinic | None = None, paper: Paper = "letter"
+) -> bytes:
+    """The tri-fold brochure for the waiting room's rack as PDF bytes: one landscape sheet
+    (`paper`), both sides, folded as a letter; text at 12 pt, or 11 pt where it must.
+
+    Raises `ContentError` when the guide does not fit even at 11 pt with only what the
+    brochure must hold (the message says by how much), and as `render_pdf` does.
+    """
+    from .brochure import build_brochure
+
+    return build_brochure(article, clinic, paper).pdf
+
+
+def render_poster(
+    article: Article, /, *, clinic: Clinic | None = None, paper: Paper = "letter"
+) -> bytes:
+    """The waiting room's poster as PDF bytes: one portrait page, tabloid for `letter`
+    and A3 for `a4`, with a QR code to the guide online (the clinic's `guide_url`, else
+    its booking page or website).
+
+    Raises `ContentError` when the title and three key points do not fit (the message
+    says by how much), and as `render_pdf` does.
+    """
+    from .poster import build_poster
+
+    return build_poster(article, clinic, paper).pdf

@@ -36,6 +36,9 @@ class Layout:
     compact: bool = False
     """The clinic's details run together, for a handout that does not fit without it
     (longer text, as a translation's often is)."""
+    column: float | None = None
+    """Width of the text, where it is not the page's between its margins (a brochure's
+    panel)."""
 
     @classmethod
     def make(
@@ -45,12 +48,17 @@ class Layout:
         options: HandoutOptions,
         plan: PatientPlan | None = None,
         compact: bool = False,
+        *,
+        sizes: Sizes | None = None,
+        page: tuple[float, float] | None = None,
+        column: float | None = None,
     ) -> Layout:
         """The layout of `article` for `clinic` (the article's own by default), and for
-        a patient's `plan` when given."""
+        a patient's `plan` when given; the handout's `sizes` and `page` unless given (a
+        brochure's or a poster's), its text as wide as `column` when given."""
         clinic = clinic or default_clinic(article)
-        sizes = LARGE if options.large_print else STANDARD
-        page_width, page_height = PAPER[options.paper]
+        sizes = sizes or (LARGE if options.large_print else STANDARD)
+        page_width, page_height = page or PAPER[options.paper]
         labels = labels_of(article)
         face = typeface(article.language)
         translation = article.provenance.translation
@@ -72,6 +80,7 @@ class Layout:
             large_print=options.large_print,
             plan=plan_view(plan, article, labels) if plan else None,
             compact=compact,
+            column=column,
         )
 
     @property
@@ -81,8 +90,8 @@ class Layout:
 
     @property
     def width(self) -> float:
-        """Width of the text between the margins."""
-        return self.page_width - 2 * self.sizes.margin
+        """Width of the text: between the margins, or of its column."""
+        return self.column if self.column is not None else self.page_width - 2 * self.sizes.margin
 
 
 def _type(face: Typeface) -> Type:

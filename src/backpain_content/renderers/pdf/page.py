@@ -26,7 +26,7 @@ from .layout import Layout
 from .styles import MUTED
 from .tagging import TaggedCanvas, Tagger, in_language, tags_of
 
-__all__ = ["Furniture", "HandoutDoc"]
+__all__ = ["Furniture", "HandoutDoc", "stamp"]
 
 
 @dataclass(frozen=True)
@@ -250,6 +250,18 @@ class HandoutDoc(BaseDocTemplate):
         return _canvas_maker(self._furniture.draw, self._epoch, self._bookmarks, tagger)
 
 
+def stamp(canvas: Canvas, epoch: int) -> None:
+    """Date the document `canvas` writes at `epoch` (seconds since 1970, UTC).
+
+    ReportLab's invariant mode fixes the date at 2000-01-01; its document's time stamp
+    (an internal) is the one place the dates come from.
+    """
+    stamped = canvas._doc._timeStamp  # type: ignore[attr-defined]
+    stamped.t = epoch
+    stamped.lt = datetime.datetime.fromtimestamp(epoch, datetime.UTC).timetuple()
+    stamped.YMDhms = tuple(stamped.lt)[:6]
+
+
 def _canvas_maker(
     draw_page: Callable[[Canvas, int, int], None],
     epoch: int,
@@ -265,11 +277,7 @@ def _canvas_maker(
     class _HandoutCanvas(TaggedCanvas):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, tagger=tagger, **kwargs)
-            # ReportLab's invariant mode fixes the date at 2000-01-01; use ours instead.
-            stamp = self._doc._timeStamp  # type: ignore[attr-defined]
-            stamp.t = epoch
-            stamp.lt = datetime.datetime.fromtimestamp(epoch, datetime.UTC).timetuple()
-            stamp.YMDhms = tuple(stamp.lt)[:6]
+            stamp(self, epoch)
             self._pages: list[dict[str, Any]] = []
 
         def showPage(self) -> None:

@@ -14,7 +14,7 @@ from reportlab.lib import colors
 
 from .tagging import Taggable
 
-__all__ = ["MAX_VERSION", "QrCode", "qr_version"]
+__all__ = ["MAX_VERSION", "QUIET_ZONE", "QrCode", "qr_version"]
 
 MAX_VERSION = 10
 """The largest code the handout prints: 57 modules, each 0.39 mm on the one-inch code,

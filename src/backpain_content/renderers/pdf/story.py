@@ -6,6 +6,7 @@ a checklist, or the sessions row. The "My plan" box and the clinic's details clo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +25,18 @@ from .styles import TEXT
 from .tagging import StructNode, TableTags, tag
 from .text import escape
 
-__all__ = ["story"]
+__all__ = [
+    "checklist",
+    "contact_details",
+    "contact_run",
+    "first_sentence",
+    "layout_table",
+    "qr_code",
+    "section",
+    "section_heading",
+    "story",
+    "with_heading",
+]
 
 _TIGHT = TableStyle(
     [
@@ -48,7 +60,7 @@ class _Section:
     """Whether the section's summary goes under its heading."""
 
 
-def _checklist(layout: Layout, section: _Section) -> list[Flowable]:
+def checklist(layout: Layout, section: _Section) -> list[Flowable]:
     """Each item's title in bold, then its summary, with a box before it to tick by pen
     (an X in it for the tips a patient's plan chose)."""
     items = getattr(layout.article, section.name).items
@@ -67,7 +79,7 @@ def _checklist(layout: Layout, section: _Section) -> list[Flowable]:
     return made
 
 
-def _titles(layout: Layout, section: _Section) -> list[Flowable]:
+def titles(layout: Layout, section: _Section) -> list[Flowable]:
     """The items' titles only, run together: the handout has room for the full summaries
     of what dry needling does, the home tips and the safety part, not of every list."""
     items = getattr(layout.article, section.name).items
@@ -78,7 +90,7 @@ def _titles(layout: Layout, section: _Section) -> list[Flowable]:
     return [layout.text.paragraph(titles, layout.styles.body)]
 
 
-def _sessions(layout: Layout, section: _Section) -> list[Flowable]:
+def sessions_part(layout: Layout, section: _Section) -> list[Flowable]:
     """The typical range as markers with the range in words beside them, then the summaries."""
     sessions = layout.article.sessions
     text, styles, sizes, width = layout.text, layout.styles, layout.sizes, layout.width
@@ -88,17 +100,22 @@ def _sessions(layout: Layout, section: _Section) -> list[Flowable]:
     marker_width = min(sizes.body * 2.4 * sessions.typical_max, width / 2)
     words = layout.labels.sessions_range.format(min=sessions.typical_min, max=sessions.typical_max)
     figure = tag(markers, "Figure", alt=words)
-    cells: list[Flowable] = [figure, text.para("labels.sessions_range", words, styles.range)]
-    widths = [marker_width + sizes.gap * 3, width - marker_width - sizes.gap * 3]
-    if layout.rtl:  # the markers on the right, where the lines begin
-        cells, widths = cells[::-1], widths[::-1]
-    row = _table([cells], layout, colWidths=widths)
-    row.setStyle(TableStyle([*_TIGHT.getCommands(), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    return [
-        row,
+    summaries = [
         text.para("sessions.summary", sessions.summary, styles.body),
         text.para("sessions.chronic_summary", sessions.chronic_summary, styles.body),
     ]
+    in_words = text.para("labels.sessions_range", words, styles.range)
+    if layout.column is not None:
+        # A brochure's panel: beside the words, the numbers would shrink under the text's size.
+        markers.hAlign = "RIGHT" if layout.rtl else "LEFT"  # where lines begin
+        return [figure, Spacer(1, sizes.gap), in_words, Spacer(1, sizes.gap), *summaries]
+    cells: list[Flowable] = [figure, in_words]
+    widths = [marker_width + sizes.gap * 3, width - marker_width - sizes.gap * 3]
+    if layout.rtl:  # the markers on the right, where the lines begin
+        cells, widths = cells[::-1], widths[::-1]
+    row = layout_table([cells], layout, colWidths=widths)
+    row.setStyle(TableStyle([*_TIGHT.getCommands(), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
+    return [row, *summaries]
 
 
 def _cite(numbers: ReferenceNumbers, sources: Sequence[str]) -> str:
@@ -107,7 +124,7 @@ def _cite(numbers: ReferenceNumbers, sources: Sequence[str]) -> str:
     return f" [{cited}]" if sources else ""
 
 
-def _safety(layout: Layout, section: _Section) -> list[Flowable]:
+def safety_part(layout: Layout, section: _Section) -> list[Flowable]:
     """The safety groups, each item citing its sources by number; the urgent signs in a
     box, which sets them apart by more than colour; then the sources the numbers name."""
     article, text, styles, sizes = layout.article, layout.text, layout.styles, layout.sizes
@@ -128,7 +145,7 @@ def _safety(layout: Layout, section: _Section) -> list[Flowable]:
             for index, item in enumerate(group.items)
         ]
         if kind == "urgent_signs":
-            box = _table([[[heading, *items]]], layout, colWidths=[layout.width])
+            box = layout_table([[[heading, *items]]], layout, colWidths=[layout.width])
             box.setStyle(
                 TableStyle(
                     [
@@ -157,17 +174,19 @@ def _safety(layout: Layout, section: _Section) -> list[Flowable]:
 _SECTIONS = (
     # What dry needling does and goes with, by title: the page has room in full for what a
     # patient acts on (the home tips, the safety part, the plan) and for no more.
-    _Section("mechanisms", _titles, summary_first=False),
-    _Section("causes", _titles),
-    _Section("sessions", _sessions, summary_first=False),
-    _Section("lifestyle", _checklist),
-    _Section("therapies", _titles, summary_first=False),
-    _Section("safety", _safety),
+    _Section("mechanisms", titles, summary_first=False),
+    _Section("causes", titles),
+    _Section("sessions", sessions_part, summary_first=False),
+    _Section("lifestyle", checklist),
+    _Section("therapies", titles, summary_first=False),
+    _Section("safety", safety_part),
 )
 """The handout's sections, in reading order; the closing part follows them."""
 
 
-def _heading(layout: Layout, field: str, heading: str, summary: str | None) -> list[Flowable]:
+def section_heading(
+    layout: Layout, field: str, heading: str, summary: str | None
+) -> list[Flowable]:
     parts: list[Flowable] = [
         layout.text.heading(f"{field}.short_heading", heading, layout.styles.heading)
     ]
@@ -176,11 +195,11 @@ def _heading(layout: Layout, field: str, heading: str, summary: str | None) -> l
     return parts
 
 
-def _with_heading(
+def with_heading(
     layout: Layout, field: str, heading: str, summary: str | None, body: Sequence[Flowable]
 ) -> list[Flowable]:
     """A section: its heading (and bookmark) and summary kept with the first part of its body."""
-    parts = _heading(layout, field, heading, summary)
+    parts = section_heading(layout, field, heading, summary)
     return [KeepTogether(parts + list(body[:1])), *body[1:]]
 
 
@@ -244,7 +263,7 @@ def _plan_rows(layout: Layout, plan: PlanView) -> list[Flowable]:
 def _boxed(layout: Layout, content: list[Flowable], width: float) -> Table:
     """`content` inside the plan's border."""
     sizes = layout.sizes
-    box = _table([[content]], layout, colWidths=[width])
+    box = layout_table([[content]], layout, colWidths=[width])
     box.setStyle(
         TableStyle(
             [
@@ -259,7 +278,7 @@ def _boxed(layout: Layout, content: list[Flowable], width: float) -> Table:
     return box
 
 
-def _table(rows: list[list[Any]], layout: Layout, **options: Any) -> Table:
+def layout_table(rows: list[list[Any]], layout: Layout, **options: Any) -> Table:
     """A table that lays things out (no data table): its cells read in reading order,
     its rules and boxes are no content (see `tagging.TableTags`)."""
     return Table(rows, renderCB=TableTags(rtl=layout.rtl), **options)
@@ -270,7 +289,7 @@ def _link(href: str, shown: str) -> str:
     return f'<a href="{escape(href).replace(chr(34), "&quot;")}" underline="1">{shown}</a>'
 
 
-def _contact_details(layout: Layout) -> list[Flowable]:
+def contact_details(layout: Layout) -> list[Flowable]:
     """The clinic's name, location and contact links."""
     clinic, labels, text, styles = layout.clinic, layout.labels, layout.text, layout.styles
     lines: list[Flowable] = [text.bold("clinic.name", clinic.name, styles.body)]
@@ -284,27 +303,40 @@ def _contact_details(layout: Layout) -> list[Flowable]:
     return lines
 
 
-def _qr_code(layout: Layout) -> tuple[list[Flowable], float] | None:
+def qr_code(
+    layout: Layout, size: float | None = None, guide_first: bool = False
+) -> tuple[list[Flowable], float] | None:
     """A QR code to the clinic's booking page (or website) with its caption, and its
-    width; None when the clinic has no link."""
+    width; None when the clinic has no link. `guide_first`: to the guide online (the
+    clinic's `guide_url`) when it has one. `size`: the side of the code itself, without
+    its quiet zone, when given (the handout's is an inch, more in large print, with it)."""
     clinic, labels = layout.clinic, layout.labels
-    if clinic.link is None:
+    found = [
+        ("clinic.booking_url", clinic.booking_url, labels.scan_to_book),
+        ("clinic.website", clinic.website, labels.scan_to_visit),
+    ]
+    if guide_first:
+        found.insert(0, ("clinic.guide_url", clinic.guide_url, labels.scan_to_read))
+    field, url, caption = next(((f, u, c) for f, u, c in found if u), ("", None, ""))
+    if url is None:
         return None
-    from .qr import MAX_VERSION, QrCode, qr_version
+    from .qr import MAX_VERSION, QUIET_ZONE, QrCode, qr_version
 
-    if qr_version(clinic.link) > MAX_VERSION:
+    if qr_version(url) > MAX_VERSION:
         # A denser code would print too fine for a phone to read, or not fit at all.
-        field = "clinic.booking_url" if clinic.booking_url else "clinic.website"
         raise ContentError(
             None,
             field,
-            f"is too long to print as a QR code a phone can read ({len(clinic.link)} "
+            f"is too long to print as a QR code a phone can read ({len(url)} "
             "characters; at most about 210)",
         )
-    size = (1.6 if layout.large_print else 1.0) * inch
-    caption = labels.scan_to_book if clinic.booking_url else labels.scan_to_visit
+    if size is None:
+        size = (1.6 if layout.large_print else 1.0) * inch
+    else:
+        modules = 17 + 4 * qr_version(url)  # the QR standard's sizes
+        size = size * (modules + 2 * QUIET_ZONE) / modules
     code = [
-        tag(QrCode(clinic.link, size), "Figure", alt=labels.qr_alt.format(url=clinic.link)),
+        tag(QrCode(url, size), "Figure", alt=labels.qr_alt.format(url=url)),
         layout.text.para("labels.scan", caption, layout.styles.caption),
     ]
     return code, size + layout.sizes.gap * 3
@@ -314,10 +346,10 @@ def _row(cells: list[list[Flowable]], widths: list[float], layout: Layout) -> Ta
     """Columns side by side, each as wide as given (its padding toward the next one
     included), in reading order: from the right in a right-to-left guide."""
     if layout.rtl:
-        row = _table([cells[::-1]], layout, colWidths=widths[::-1])
+        row = layout_table([cells[::-1]], layout, colWidths=widths[::-1])
         gap = ("LEFTPADDING", (1, 0), (-1, 0), layout.sizes.gap * 3)
     else:
-        row = _table([cells], layout, colWidths=widths)
+        row = layout_table([cells], layout, colWidths=widths)
         gap = ("RIGHTPADDING", (0, 0), (-2, 0), layout.sizes.gap * 3)
     row.setStyle(TableStyle([*_TIGHT.getCommands(), gap]))
     return row
@@ -327,17 +359,17 @@ def _side_by_side(layout: Layout) -> list[Flowable]:
     """The plan box, the clinic's details and its QR code side by side, which saves a third
     of a page. Compact, the clinic's links run together below them, the width of the page."""
     closing, sizes, width = layout.article.closing, layout.sizes, layout.width
-    qr = _qr_code(layout)
+    qr = qr_code(layout)
     qr_width = qr[1] if qr else 0.0
     plan_width = width * 0.4
     details_width = width - plan_width - qr_width
     gap = sizes.gap * 3
-    heading = _heading(layout, "closing", closing.short_heading, None)
+    heading = section_heading(layout, "closing", closing.short_heading, None)
     if layout.compact:
-        name, *links = _contact_run(layout)
+        name, *links = contact_run(layout)
         details, below = [*heading, name], links
     else:
-        details, below = [*heading, *_contact_details(layout)], []
+        details, below = [*heading, *contact_details(layout)], []
     cells = [_plan_box(layout, plan_width - gap), details]
     widths = [plan_width, details_width]
     if qr:
@@ -357,7 +389,7 @@ def _plan_across(layout: Layout, plan: PlanView, qr_beside: bool) -> list[Flowab
     if plan.patient:
         patient = text.check("plan.patient", plan.patient, personal=True)
         title = text.check("labels", labels.plan_for).format(patient=patient)
-    qr = _qr_code(layout) if qr_beside else None
+    qr = qr_code(layout) if qr_beside else None
     inner = layout.width - 2 * sizes.gap
     rows_width = inner - (qr[1] if qr else 0.0)
     rows: list[Flowable] = [
@@ -383,7 +415,7 @@ def _boxed_rows(layout: Layout, content: list[Flowable], width: float) -> Table:
     break between them (and be closed and reopened at the break); the first two rows (the
     title and what follows it) stay together."""
     gap = layout.sizes.gap
-    box = _table([[flowable] for flowable in content], layout, colWidths=[width])
+    box = layout_table([[flowable] for flowable in content], layout, colWidths=[width])
     box.setStyle(
         TableStyle(
             [
@@ -402,7 +434,7 @@ def _boxed_rows(layout: Layout, content: list[Flowable], width: float) -> Table:
     return box
 
 
-def _contact_run(layout: Layout) -> list[Flowable]:
+def contact_run(layout: Layout) -> list[Flowable]:
     """The clinic's name and location, then its contact links run together on a line
     (where a line each would not fit)."""
     clinic, labels, text, styles = layout.clinic, layout.labels, layout.text, layout.styles
@@ -423,8 +455,8 @@ def _contact_across(layout: Layout) -> list[Flowable]:
     """The closing heading and the clinic's details run together: with a patient's plan
     across the page above, the page has no room for them a line each (the QR code is in
     the plan's box)."""
-    heading = _heading(layout, "closing", layout.article.closing.short_heading, None)
-    return [*heading, *_contact_run(layout)]
+    heading = section_heading(layout, "closing", layout.article.closing.short_heading, None)
+    return [*heading, *contact_run(layout)]
 
 
 def _closing(layout: Layout, frame_height: float) -> list[Flowable]:
@@ -443,8 +475,8 @@ def _closing(layout: Layout, frame_height: float) -> list[Flowable]:
             # Together, so the bookmarks land on the row's page even when it moves on.
             marks = [OutlineMark(labels.my_plan), OutlineMark(closing.short_heading)]
             return [KeepTogether([*marks, *row])]
-    qr = _qr_code(layout)
-    details = _contact_run(layout) if layout.compact else _contact_details(layout)
+    qr = qr_code(layout)
+    details = contact_run(layout) if layout.compact else contact_details(layout)
     contact = [_row([qr[0], details], [qr[1], width - qr[1]], layout)] if qr else details
     if layout.plan:
         plan = _plan_across(layout, layout.plan, qr_beside=False)
@@ -452,8 +484,25 @@ def _closing(layout: Layout, frame_height: float) -> list[Flowable]:
         plan = [KeepTogether(_plan_box(layout, width))]
     return [
         *plan,
-        *_with_heading(layout, "closing", closing.short_heading, None, contact),
+        *with_heading(layout, "closing", closing.short_heading, None, contact),
     ]
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of `text` (all of it when it is one): up to the first full
+    stop, question or exclamation mark, in the scripts the package sets, that ends a word."""
+    found = re.match(r".+?[.!?。！？؟۔।](?=\s|$)", text.strip(), re.DOTALL)
+    return found[0] if found else text.strip()
+
+
+def section(layout: Layout, name: SectionName) -> list[Flowable]:
+    """One of the guide's sections as the handout prints it: its heading, its summary
+    (where it goes first) and its body."""
+    printed = next(candidate for candidate in _SECTIONS if candidate.name == name)
+    part = getattr(layout.article, name)
+    summary = part.summary if printed.summary_first else None
+    body = printed.body(layout, printed)
+    return with_heading(layout, name, part.short_heading, summary, body)
 
 
 def story(layout: Layout, frame_height: float) -> list[Flowable]:
@@ -463,11 +512,8 @@ def story(layout: Layout, frame_height: float) -> list[Flowable]:
         text.para("title", article.title, styles.title, "H1"),
         text.para("summary", article.summary, styles.body),
     ]
-    for section in _SECTIONS:
-        part = getattr(article, section.name)
-        summary = part.summary if section.summary_first else None
-        body = section.body(layout, section)
-        flowables += _with_heading(layout, section.name, part.short_heading, summary, body)
+    for printed in _SECTIONS:
+        flowables += section(layout, printed.name)
     flowables.append(Spacer(1, layout.sizes.gap))
     flowables += _closing(layout, frame_height)
     return flowables

@@ -11,6 +11,8 @@ the handout is drawn. Layout code only says what each thing is:
 ``Table(..., renderCB=TableTags())``      a layout grid (cells read in reading order,
                                           rules and boxes artifacts); ``header_col=`` makes
                                           it a data table of rows with a header cell each
+``Section(node)``, ``Section(None)``     flowables around a part read in another order than
+                                          printed (a brochure's panels)
 ``with tags_of(canvas).artifact(...)``    page headers and footers
 ``with tags_of(canvas).part("Lbl")``      part of a flowable's drawing (a check box)
 ``with tags_of(canvas).element(...)``     an element drawn outside the story (the logo)
@@ -63,11 +65,13 @@ from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFStrea
 from reportlab.pdfbase.pdfdoc import format as pdf_format
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.pdfgen.textobject import PDFTextObject
+from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.paragraph import Paragraph
 from reportlab.platypus.tables import Table, TableRenderCB
 
 __all__ = [
+    "Section",
     "StructNode",
     "TableTags",
     "Taggable",
@@ -210,6 +214,7 @@ class _Run:
         self.pages: dict[int, PDFObject] = {}  # page number -> its PDFPage
         self.objrs: list[tuple[_Objr, _Elem]] = []
         self.waiting: list[_Elem] = []  # elements with links not yet attached
+        self.sections: list[_Frame] = []  # the parts open (see Section)
         self.sources: list[Flowable] = []  # the tagged flowables being drawn
         self.inert = False  # an artifact is open: frames pushed now mark nothing
         self.done = False
@@ -722,6 +727,26 @@ def tag(
     # it has once wrapped; the parts of a split paragraph inherit the scan.
     flowable.tag_scan = _scan(flowable)
     return flowable
+
+
+class Section(ActionFlowable):
+    """Where a part of the document starts (`node`, declared in its place among the
+    Document's children) or ends (None): what is drawn between belongs to it. A
+    brochure's panels are printed in another order than they are read; their parts keep
+    the order they are read in. An action, not a flowable placed in a frame: a frame
+    filled to its foot would push even a marker of no height into the next one."""
+
+    def __init__(self, node: StructNode | None) -> None:
+        super().__init__()
+        self.node = node
+
+    def apply(self, doc: Any) -> None:
+        run = tags_of(doc.canv).run
+        if self.node is not None:
+            run.close()
+            run.sections.append(run.push(_Frame(_GROUP, run.elem(self.node))))
+        else:
+            run.pop(run.sections.pop())
 
 
 class TableTags(TableRenderCB):

@@ -1,0 +1,246 @@
+"""The tri-fold brochure for the rack by the door: one sheet, landscape, printed on both
+sides (flip on the short edge) and folded in three as a letter (roll) fold.
+
+    outside (page 1)                      inside (page 2)
+    +----------+----------+----------+    +----------+----------+----------+
+    | flap     | back     | cover    |    | inside 1 | inside 2 | inside 3 |
+    | (seen on | (clinic, | (title,  |    | (reading | order,   | across)  |
+    | opening) | QR code) | clinic)  |    |          |          |          |
+    +----------+----------+----------+    +----------+----------+----------+
+
+The cover is the outside's right panel; the back, its middle; the flap, which folds in
+and is seen first on opening, its left. The flap's panel (and the inside panel behind it)
+is a little narrower, so that it folds in without buckling. Text keeps a margin from the
+sheet's edges and from each fold, and no text crosses a fold.
+
+Read, and tagged, in this order: the cover, the flap, the inside, the back. A right-to-left
+guide's inside runs from its right-hand panel; the fold is the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.pagesizes import landscape
+from reportlab.lib.units import inch
+from reportlab.platypus import Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate, Spacer
+
+from ...errors import ContentError
+from ...model import Article, Clinic, SectionName
+from ...options import HandoutOptions, Paper
+from ..shared import clinic_phrase, provenance_line
+from .layout import Layout
+from .logo import Logo, read_logo
+from .sheet import Part, Printed, frame, hanging, print_sheet
+from .story import contact_details, first_sentence, qr_code, section, section_heading
+from .styles import PAPER, Sizes
+from .tagging import Section, StructNode, Tagger, tag
+
+__all__ = ["MARGIN", "MIN_BODY", "build_brochure", "panels"]
+
+MARGIN = 0.3 * inch
+"""Space kept clear from the sheet's edges and from each fold: office printers cannot
+print the outer quarter inch, and a fold is never quite where it is meant to be."""
+TUCK = 0.1 * inch
+"""How much narrower the flap (and the inside panel behind it) is than the others."""
+MIN_BODY = 11.0
+"""The smallest text the brochure prints, in points."""
+_SIZES = (
+    Sizes(body=12, leading=14.6, title=24, heading=14, footer=12, margin=MARGIN, gap=3.5),
+    Sizes(body=11, leading=13.4, title=22, heading=13, footer=11, margin=MARGIN, gap=3),
+)
+"""Text sizes tried in turn: 12 pt where everything fits, 11 pt where it does not."""
+
+_OPTIONAL: dict[SectionName, str] = {"therapies": "inside", "mechanisms": "flap"}
+"""Sections the brochure can do without, in the order they are left out, and the part of
+the brochure each is in: one is left out only when its part is the one that does not fit."""
+
+
+@dataclass(frozen=True)
+class Panels:
+    """Where each panel is across a sheet, as (left, width), in points."""
+
+    outside: tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
+    """The flap, the back and the cover, left to right."""
+    inside: tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
+    """The inside panels, left to right."""
+    width: float
+    height: float
+
+    @property
+    def folds(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """Where the sheet folds, from its left edge, on the outside and the inside."""
+        (_, flap), (_, back), _ = self.outside
+        (_, first), (_, second), _ = self.inside
+        return (flap, flap + back), (first, first + second)
+
+
+def panels(paper: Paper) -> Panels:
+    """The panels of a brochure on `paper` (landscape)."""
+    width, height = landscape(PAPER[paper])
+    panel = (width + TUCK) / 3
+    flap = panel - TUCK
+    return Panels(
+        outside=((0, flap), (flap, panel), (flap + panel, panel)),
+        inside=((0, panel), (panel, panel), (2 * panel, flap)),
+        width=width,
+        height=height,
+    )
+
+
+def _panel(name: str, left: float, width: float, height: float, hang: float) -> Frame:
+    """The frame of a panel's text: `MARGIN` inside its edges and folds, and `hang`
+    more on the right, where a line may hang past its frame (see `hanging`)."""
+    return frame(name, left + MARGIN, MARGIN, width - 2 * MARGIN - hang, height - 2 * MARGIN)
+
+
+def _cover(layout: Layout) -> list[Flowable]:
+    """The title, what dry needling is in a sentence, and the clinic (its logo too)."""
+    article, clinic, text, styles = layout.article, layout.clinic, layout.text, layout.styles
+    parts: list[Flowable] = []
+    logo = read_logo(clinic)
+    if logo is not None:
+        width, height = logo.getSize()
+        shown = min(layout.width / 2, 1.4 * inch * width / height)
+        image = Logo(logo, shown, shown * height / width, layout.rtl)
+        alt = layout.labels.logo_alt.format(clinic=clinic.name)
+        parts += [tag(image, "Figure", alt=alt), Spacer(1, layout.sizes.gap * 4)]
+    parts += [
+        text.para("title", article.title, styles.title, "H1"),
+        text.para("summary", first_sentence(article.summary), styles.heading, "P"),
+        Spacer(1, layout.sizes.gap * 6),
+        text.bold("clinic.name", clinic_phrase(clinic, layout.labels), styles.body),
+    ]
+    return parts
+
+
+def _back(layout: Layout) -> list[Flowable]:
+    """How to reach the clinic and its QR code; where the guide comes from, and that it
+    is general information."""
+    text, styles = layout.text, layout.styles
+    closing = layout.article.closing
+    parts = section_heading(layout, "closing", closing.short_heading, None)
+    parts += contact_details(layout)
+    code = qr_code(layout, size=0.9 * inch)
+    if code:
+        parts += [Spacer(1, layout.sizes.gap * 2), *code[0]]
+    source = "".join(
+        text.check(part.field or "labels", part.text)
+        for part in provenance_line(layout.article, layout.labels)
+    )
+    parts += [
+        Spacer(1, layout.sizes.gap * 3),
+        text.paragraph(source, styles.footer),
+        text.bold("labels.disclaimer", layout.labels.disclaimer, styles.footer),
+    ]
+    return parts
+
+
+def _attempt(
+    article: Article,
+    clinic: Clinic | None,
+    paper: Paper,
+    sizes: Sizes,
+    left_out: frozenset[SectionName],
+    trying: bool,
+) -> Printed:
+    sheet = panels(paper)
+    hang = hanging(article, sizes)
+    column = sheet.inside[2][1] - 2 * MARGIN - hang  # the narrowest panel's text
+    layout = Layout.make(
+        article,
+        clinic,
+        HandoutOptions(paper=paper),
+        sizes=sizes,
+        page=(sheet.width, sheet.height),
+        column=column,
+    )
+    tagger = Tagger(title=article.title, lang=article.language)
+    cover, flap, inside, back = (StructNode("Sect", parent=tagger.root) for _ in range(4))
+    flap_parts: list[Flowable] = []
+    flap_names: tuple[SectionName, ...] = ("mechanisms", "causes", "sessions")
+    inside_names: tuple[SectionName, ...] = ("lifestyle", "therapies", "safety")
+    for name in flap_names:
+        if name not in left_out:
+            flap_parts += section(layout, name)
+    inside_parts: list[Flowable] = []
+    for name in inside_names:
+        if name not in left_out:
+            inside_parts += section(layout, name)
+    cover_parts, back_parts = _cover(layout), _back(layout)
+    (flap_left, flap_width), (back_left, back_width), (cover_left, cover_width) = sheet.outside
+    outside_frames = [
+        _panel("cover", cover_left, cover_width, sheet.height, hang),
+        _panel("flap", flap_left, flap_width, sheet.height, hang),
+        _panel("back", back_left, back_width, sheet.height, hang),
+    ]
+    inside_frames = [
+        _panel(f"inside-{n}", left, width, sheet.height, hang)
+        for n, (left, width) in enumerate(sheet.inside, start=1)
+    ]
+    if layout.rtl:  # the inside read from its right-hand panel
+        inside_frames.reverse()
+    overflow = frame("overflow", 0, 0, sheet.width, sheet.height * 50)
+    templates = [
+        PageTemplate(id="outside", frames=outside_frames, autoNextPageTemplate="inside"),
+        PageTemplate(id="inside", frames=inside_frames, autoNextPageTemplate="overflow"),
+        PageTemplate(id="overflow", frames=[overflow], pagesize=(sheet.width, sheet.height * 50)),
+    ]
+    # Printed in the frames' order (cover, flap, back, then the inside); read in the
+    # order the parts are declared (cover, flap, inside, back).
+    story: list[Flowable] = [
+        Section(cover),
+        *cover_parts,
+        Section(None),
+        FrameBreak(),
+        Section(flap),
+        *flap_parts,
+        Section(None),
+        FrameBreak(),
+        Section(back),
+        *back_parts,
+        Section(None),
+        NextPageTemplate("inside"),
+        FrameBreak(),
+        Section(inside),
+        *inside_parts,
+        Section(None),
+    ]
+    parts = {
+        cover: Part("cover", frozenset({"cover"})),
+        flap: Part("flap", frozenset({"flap"})),
+        back: Part("back", frozenset({"back"})),
+        inside: Part("inside", frozenset(str(frame.id) for frame in inside_frames)),
+    }
+    return print_sheet(layout, templates, story, tagger, parts, stop_early=trying)
+
+
+def build_brochure(article: Article, clinic: Clinic | None, paper: Paper) -> Printed:
+    """The brochure of `article` for `clinic` on `paper`: at 12 pt with everything it can
+    hold; then without what it can do without (the list of treatments, then of what dry
+    needling does, each only when its part is the one too full), then the same at 11 pt.
+    A guide that does not fit even so is an error saying by how much: the safety part is
+    never left out, nor text made smaller."""
+    for sizes in _SIZES:
+        left_out: frozenset[SectionName] = frozenset()
+        while True:
+            tried = _attempt(article, clinic, paper, sizes, left_out, trying=True)
+            if not tried.overflowing:
+                return tried
+            more = [
+                name
+                for name, part in _OPTIONAL.items()
+                if name not in left_out and part == tried.overflowing
+            ]
+            if not more:
+                break
+            left_out |= {more[0]}
+    # Made again to the end, to measure by how much it is over.
+    last = _attempt(article, clinic, paper, _SIZES[-1], left_out, trying=False)
+    raise ContentError(
+        None,
+        None,
+        f"the brochure does not fit: its {last.overflowing or 'inside'} needs "
+        f"{last.over / inch:.1f} in more than its panels have, at {MIN_BODY:g} pt with only "
+        "what it must hold (the summaries, the sessions, the home tips and the safety part)",
+    )
