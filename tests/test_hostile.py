@@ -28,6 +28,7 @@ import backpain_content as bc
 from hostile import CORPUS, set_field, string_fields
 from htmltools import normalise, parse, skeleton, urls, visible_text
 from needs import require_tool
+from tagged_pdf import assert_tagged
 from tomlwriter import dumps
 
 ARTICLE = bc.load_article()
@@ -232,6 +233,23 @@ def _squeeze(text: str) -> str:
     # pdftotext rejoins words broken across lines and drops a hyphen at a line's end; the
     # model holds text composed (NFC).
     return unicodedata.normalize("NFC", re.sub(r"[\s\-\u00ad]+", "", text))
+
+
+@pytest.mark.parametrize("name", RENDERED)
+def test_brochure_and_poster_print_it_or_say_why(loaded: dict[str, Loaded], name: str) -> None:
+    """Hostile text in every field of the guide and clinic: each sheet is made and tagged,
+    or the refusal is one of the two a sheet can give (a character no font draws, named
+    with its field; a guide too long to fit), never another error."""
+    result = loaded[name]
+    for kind in ("brochure", "poster"):
+        try:
+            data = bc.render(kind, result.article, clinic=result.clinic).data
+        except bc.ContentError as error:
+            assert ("cannot print" in error.problem and error.field) or (
+                f"the {kind} does not fit" in error.problem
+            ), str(error)
+            continue
+        assert_tagged(data)
 
 
 @pytest.mark.parametrize("name", RENDERED)

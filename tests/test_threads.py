@@ -43,6 +43,8 @@ for clinic in clinics:
     JOBS.append(("html", clinic, "", False))
     JOBS.append(("page", clinic, "", False))
     JOBS.append(("epub", clinic, "", False))
+    JOBS.append(("brochure", clinic, "letter", False))
+    JOBS.append(("poster", clinic, "a4", False))
 
 
 def render(job):
@@ -55,6 +57,10 @@ def render(job):
         data = bc.render_html(article, clinic=clinic).encode()
     elif kind == "page":
         data = bc.render_html(article, clinic=clinic, options=bc.HtmlOptions(standalone=True)).encode()
+    elif kind == "brochure":
+        data = bc.render_brochure(article, clinic=clinic, paper=paper)
+    elif kind == "poster":
+        data = bc.render_poster(article, clinic=clinic, paper=paper)
     else:
         data = bc.render_epub(article, clinic=clinic)
     return hashlib.sha256(data).hexdigest()
@@ -119,7 +125,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_a_burst_of_first_renders_from_many_threads_matches_one_thread(folder: Path) -> None:
     expected = {json.dumps(job): digest for job, digest in _run(_ALONE, str(folder))}  # type: ignore[union-attr]
-    assert len(expected) == 21
+    assert len(expected) == 27  # 3 clinics x (4 handouts, 2 HTML, ePub, brochure, poster)
     for attempt in range(PROCESSES):
         outcome = _run(_BURST, str(folder), str(THREADS))
         assert isinstance(outcome, dict)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import textstat
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTPage, LTRect
 from PIL import Image
@@ -38,6 +39,8 @@ CLINICS = ("default", "full", "website", "guide", "no-link")
 PRINTER_MARGIN = 18.0
 """What the issue asks of every mark: 0.25 in from the sheet's edges and from each fold."""
 INCH = 72.0
+MAX_GRADE = 8
+LABELS_EN = bc.labels_for("en-CA")
 
 
 def _clinic(kind: str, logo: Path) -> bc.Clinic | None:
@@ -346,6 +349,22 @@ def test_brochure_holds_what_it_must(
     ]
     missing = [said for said in must if _squash(said) not in text]
     assert not missing
+
+
+@pytest.mark.parametrize("paper", PAPERS)
+def test_brochure_reads_at_grade_8_or_below(
+    sheets: dict[tuple[str, ...], Sheet], paper: str
+) -> None:
+    """The brochure's text, but for the source line (a title, a version and a date) and
+    the clinic's links, at Flesch-Kincaid grade 8 or below, like the handout's."""
+    sheet = sheets["brochure", "en-CA", "default", paper]
+    text = " ".join(_run(require_tool("pdftotext"), str(sheet.path), "-").stdout.split())
+    source = " ".join("".join(p.text for p in provenance_line(sheet.article, LABELS_EN)).split())
+    assert source in text
+    text = text.replace(source, " ")
+    assert len(text.split()) > 400
+    grade = textstat.flesch_kincaid_grade(text)
+    assert grade <= MAX_GRADE, f"Flesch-Kincaid grade {grade:.2f}"
 
 
 @pytest.mark.parametrize("key", BROCHURES, ids=_id)
