@@ -35,7 +35,7 @@ LANGUAGES = ("en-CA", "fr-CA")
 SCRIPTS = ("ar", "pa", "zh-Hans")
 """Right to left and joined, reordered vowel signs, no spaces between words."""
 PAPERS = ("letter", "a4")
-CLINICS = ("default", "full", "website", "guide", "no-link")
+CLINICS = ("default", "full", "website", "guide", "guide-only", "no-link")
 PRINTER_MARGIN = 18.0
 """What the issue asks of every mark: 0.25 in from the sheet's edges and from each fold."""
 INCH = 72.0
@@ -67,6 +67,8 @@ def _clinic(kind: str, logo: Path) -> bc.Clinic | None:
             guide_url="https://www.example-physio.org/guides/dry-needling",
             logo=logo,
         )
+    if kind == "guide-only":
+        return bc.Clinic(name=name, guide_url="https://www.example-physio.org/guides/dry-needling")
     return bc.Clinic(name=name, phone="+1 (555) 010-0000")
 
 
@@ -372,7 +374,8 @@ def test_brochure_qr_code_decodes_at_150_dpi(
     sheets: dict[tuple[str, ...], Sheet], key: tuple[str, ...], tmp_path: Path
 ) -> None:
     sheet = sheets[key]
-    link = sheet.clinic.booking_url or sheet.clinic.website
+    clinic = sheet.clinic
+    link = clinic.booking_url or clinic.website or clinic.guide_url
     assert _codes(sheet, tmp_path, 1) == ([link] if link else [])
 
 
@@ -467,7 +470,7 @@ def test_poster_says_three_to_five_points_and_who_to_ask(
 
 
 @pytest.mark.parametrize(
-    "key", [k for k in POSTERS if k[2] in ("full", "website", "guide")], ids=_id
+    "key", [k for k in POSTERS if k[2] in ("full", "website", "guide", "guide-only")], ids=_id
 )
 def test_poster_qr_code_is_at_least_2_in_wide(
     sheets: dict[tuple[str, ...], Sheet], key: tuple[str, ...]
@@ -562,6 +565,16 @@ def test_poster_in_other_scripts(
     items = [e for e in report.tree.walk() if e.role == "LI"]  # type: ignore[union-attr]
     assert 3 <= len(items) <= 5
     assert _codes(sheet, tmp_path, 1) == [sheet.clinic.guide_url or sheet.clinic.booking_url]
+
+
+def test_handout_of_a_clinic_with_only_the_guide_online_links_to_it(tmp_path: Path) -> None:
+    clinic = bc.Clinic(name="Example Physio", guide_url="https://example.org/guides/dry-needling")
+    path = tmp_path / "handout.pdf"
+    path.write_bytes(bc.render_pdf(bc.load_article(), clinic=clinic))
+    sheet = Sheet("pdf", "en-CA", "guide-only", "letter", bc.load_article(), clinic, b"", path)
+    assert _codes(sheet, tmp_path, 2) == [clinic.guide_url]
+    text = _run(require_tool("pdftotext"), str(path), "-").stdout
+    assert LABELS_EN.scan_to_read in " ".join(text.split())
 
 
 # What does not fit, and what does not belong.

@@ -306,17 +306,18 @@ def contact_details(layout: Layout) -> list[Flowable]:
 def qr_code(
     layout: Layout, size: float | None = None, guide_first: bool = False
 ) -> tuple[list[Flowable], float] | None:
-    """A QR code to the clinic's booking page (or website) with its caption, and its
-    width; None when the clinic has no link. `guide_first`: to the guide online (the
-    clinic's `guide_url`) when it has one. `size`: the side of the code itself, without
-    its quiet zone, when given (the handout's is an inch, more in large print, with it)."""
+    """A QR code to the clinic's booking page (else its website, else the guide online,
+    its `guide_url`) with its caption, and its width; None when the clinic has no link.
+    `guide_first`: to the guide online first (the poster's). `size`: the side of the code
+    itself, without its quiet zone, when given (the handout's is an inch, more in large
+    print, with it)."""
     clinic, labels = layout.clinic, layout.labels
     found = [
         ("clinic.booking_url", clinic.booking_url, labels.scan_to_book),
         ("clinic.website", clinic.website, labels.scan_to_visit),
     ]
-    if guide_first:
-        found.insert(0, ("clinic.guide_url", clinic.guide_url, labels.scan_to_read))
+    guide = ("clinic.guide_url", clinic.guide_url, labels.scan_to_read)
+    found.insert(0 if guide_first else len(found), guide)
     field, url, caption = next(((f, u, c) for f, u, c in found if u), ("", None, ""))
     if url is None:
         return None
