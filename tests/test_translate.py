@@ -227,6 +227,31 @@ def test_allow_partial_keeps_the_english_and_says_so(tmp_path: Path) -> None:
     assert f'<span lang="en-CA">{body}' in html.replace("&#39;", "'").replace("’", "’")
 
 
+@pytest.mark.parametrize(
+    ("context", "element"),
+    [
+        ("lifestyle.intro[0]", "p"),
+        ("sessions.paragraphs[1]", "p"),
+        ("safety.urgent_signs.heading", "h3"),
+        ("lifestyle.heading", "h2"),
+    ],
+)
+def test_untranslated_paragraphs_and_headings_are_marked_english(
+    tmp_path: Path, context: str, element: str
+) -> None:
+    """Each kind of key the templates build from parts (a section's paragraph, a
+    numbered paragraph, a safety group's heading, a section's heading)."""
+    partial = apply_po(_bad_po(tmp_path, context, ""), allow_partial=True)
+    assert partial.provenance.translation is not None
+    assert partial.provenance.translation.untranslated == (context,)
+    html = str(bc.render_html(partial))
+    marked = re.findall(rf"<{element}[^>]*\blang=\"en-CA\"", html)
+    assert len(marked) == 1, (context, marked)
+    # The same guide with nothing untranslated marks no such element.
+    whole = str(bc.render_html(apply_po(translated_po("el", tmp_path))))
+    assert not re.findall(rf"<{element}[^>]*\blang=\"en-CA\"", whole)
+
+
 def test_applied_guide_is_a_content_file_that_loads(tmp_path: Path) -> None:
     po = translated_po("pa", tmp_path)
     result = run_cli("translate", "apply", str(po), cwd=tmp_path)

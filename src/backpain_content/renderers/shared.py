@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, NamedTuple
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from ..labels import Labels, labels_for
 from ..model import Article, Clinic, LifestyleTip, PatientPlan
@@ -63,6 +63,25 @@ def direction(language: str) -> Literal["ltr", "rtl"]:
     return "rtl" if parts[0].lower() in _RTL_LANGUAGES else "ltr"
 
 
+_NOTHING = Markup("")
+Key = str | tuple[str | int, ...]
+"""A translation key, whole (`closing.heading`) or in parts (`("closing", "heading")`)."""
+
+
+def _joined(key: Key) -> str:
+    """The key in parts joined as the translation file writes it: names with dots,
+    positions in brackets (`lifestyle.intro[0]`)."""
+    if isinstance(key, str):
+        return key
+    joined = ""
+    for part in key:
+        if isinstance(part, int):
+            joined += f"[{part}]"
+        else:
+            joined += f".{part}" if joined else part
+    return joined
+
+
 class Langs:
     """Marks text whose language is not the document's: the strings a partial translation
     keeps in the source language (by their translation key), and references' titles.
@@ -76,15 +95,21 @@ class Langs:
         self.source = translation.source_language if translation else article.language
         self.untranslated = frozenset(translation.untranslated if translation else ())
 
-    def __call__(self, key: str) -> Markup:
-        """` lang="…"` for an element holding the string `key`, when it is untranslated."""
-        return self.attribute(self.source) if key in self.untranslated else Markup("")
+    def __getitem__(self, key: Key) -> Markup:
+        """` lang="…"` for an element holding the string `key` (its parts, such as
+        `("lifestyle", "intro", 0)` for `lifestyle.intro[0]`), when it is untranslated.
+        Looked up (`langs[...]`) rather than called, with the key in parts rather than
+        joined in the template: both cost Jinja far more, for every paragraph, and only a
+        partial translation needs the key at all."""
+        if self.untranslated and _joined(key) in self.untranslated:
+            return self.attribute(self.source)
+        return _NOTHING
 
-    def text(self, key: str, value: str) -> Markup:
+    def text(self, key: Key, value: str) -> Markup:
         """`value`, escaped, in a `<span lang>` when it is untranslated."""
-        if key in self.untranslated:
+        if self.untranslated and _joined(key) in self.untranslated:
             return Markup("<span{}>{}</span>").format(self.attribute(self.source), value)
-        return Markup("{}").format(value)
+        return escape(value)  # as Markup("{}").format(value) does, without its formatter
 
     def attribute(self, language: str) -> Markup:
         """` lang="…"` when `language` is not the document's language."""
@@ -381,7 +406,7 @@ def _environment() -> jinja2.Environment:
     # Imported on first use: a handout never needs Jinja.
     import jinja2
 
-    return jinja2.Environment(
+    made = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
         # Every template escapes (select_autoescape alone would miss .xhtml.jinja) except
         # plain-text ones, whose output is never read as markup.
@@ -397,6 +422,14 @@ def _environment() -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,
     )
+    # `text | kept(langs, key)`: a filter, which a template calls directly, rather than
+    # `langs.text(key, text)`, which goes through Jinja's slower call of an object's method.
+    made.filters["kept"] = _kept
+    return made
+
+
+def _kept(value: str, langs: Langs, *key: str | int) -> Markup:
+    return langs.text(key, value)
 
 
 @functools.cache
