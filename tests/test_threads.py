@@ -26,6 +26,7 @@ import backpain_content as bc
 
 folder = Path(sys.argv[1])
 article = bc.load_article()
+arabic = bc.load_article(folder / "ar.toml")
 clinics = {
     "default": None,
     "branded": bc.Clinic(
@@ -43,6 +44,7 @@ for clinic in clinics:
     JOBS.append(("html", clinic, "", False))
     JOBS.append(("page", clinic, "", False))
     JOBS.append(("epub", clinic, "", False))
+    JOBS.append(("arabic", clinic, "letter", False))
     JOBS.append(("brochure", clinic, "letter", False))
     JOBS.append(("poster", clinic, "a4", False))
 
@@ -57,6 +59,8 @@ def render(job):
         data = bc.render_html(article, clinic=clinic).encode()
     elif kind == "page":
         data = bc.render_html(article, clinic=clinic, options=bc.HtmlOptions(standalone=True)).encode()
+    elif kind == "arabic":
+        data = bc.render_pdf(arabic, clinic=clinic)
     elif kind == "brochure":
         data = bc.render_brochure(article, clinic=clinic, paper=paper)
     elif kind == "poster":
@@ -118,14 +122,22 @@ def _run(script: str, *args: str) -> object:
 def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from PIL import Image
 
+    from pseudo import translated
+    from tomlwriter import dumps
+
     folder = tmp_path_factory.mktemp("threads")
     Image.new("RGB", (120, 40), (138, 28, 28)).save(folder / "logo.png")
+    # An Arabic guide: its words are shaped and laid out one by one, their layouts shared.
+    (folder / "po").mkdir()
+    arabic = translated("ar", folder / "po")
+    data = arabic.model_dump(mode="json", exclude_none=True)
+    (folder / "ar.toml").write_text(dumps(data), encoding="utf-8")
     return folder
 
 
 def test_a_burst_of_first_renders_from_many_threads_matches_one_thread(folder: Path) -> None:
     expected = {json.dumps(job): digest for job, digest in _run(_ALONE, str(folder))}  # type: ignore[union-attr]
-    assert len(expected) == 27  # 3 clinics x (4 handouts, 2 HTML, ePub, brochure, poster)
+    assert len(expected) == 30  # 3 clinics x (4 handouts, Arabic, 2 HTML, ePub, brochure, poster)
     for attempt in range(PROCESSES):
         outcome = _run(_BURST, str(folder), str(THREADS))
         assert isinstance(outcome, dict)

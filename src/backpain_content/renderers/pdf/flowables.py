@@ -21,6 +21,7 @@ __all__ = [
     "SessionMarkers",
     "bullet",
     "check_item",
+    "laid_out",
     "paragraph",
     "personal",
 ]
@@ -78,6 +79,16 @@ class _SharedParagraph(Taggable, Paragraph):
             self._wrapped = (self.width, self.height)
         self._wrapped_width = available_width
         return self._wrapped
+
+
+def laid_out(markup: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """A plain paragraph of markup laid out at `width`, its layout shared (see `_layout`);
+    for a part that another flowable draws and tags (a word of a `WordParagraph`)."""
+    made = Paragraph(markup, style, frags=_parsed(markup, style))
+    made.blPara, made.frags, made._wrapWidths, made.width, made.height = _layout(  # type: ignore[attr-defined]
+        markup, style, width, None
+    )
+    return made
 
 
 def paragraph(markup: str, style: ParagraphStyle) -> Taggable:

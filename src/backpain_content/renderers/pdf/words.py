@@ -29,6 +29,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
+from .flowables import laid_out
 from .styles import TEXT
 from .tagging import Taggable, tags_of
 
@@ -157,14 +158,27 @@ def _harfbuzz() -> bool:
     return importlib.util.find_spec("uharfbuzz") is not None
 
 
-def _word_paragraph(word: str, style: ParagraphStyle) -> Paragraph:
-    """One word as a paragraph in its own font (the font of its `<font face>`, else the
-    style's), not as a run of another font: ReportLab then shapes it in that font and maps
-    its glyphs to its letters (`typefaces` puts each word in one font)."""
+def _in_its_font(word: str, style: ParagraphStyle) -> tuple[str, ParagraphStyle]:
+    """One word's markup and style in its own font (the font of its `<font face>`, else
+    the style's), not as a run of another font: ReportLab then shapes it in that font and
+    maps its glyphs to its letters (`typefaces` puts each word in one font)."""
     found = _FACE.search(word)
     if found:
-        return Paragraph(_FONT_TAGS.sub("", word), _word_style(style, found[1]))
-    return Paragraph(word, _word_style(style, style.fontName))
+        return _FONT_TAGS.sub("", word), _word_style(style, found[1])
+    return word, _word_style(style, style.fontName)
+
+
+def _word_paragraph(word: str, style: ParagraphStyle) -> Paragraph:
+    """One word as a paragraph in its own font (see `_in_its_font`)."""
+    return Paragraph(*_in_its_font(word, style))
+
+
+def _drawn_word(word: str, style: ParagraphStyle, width: float) -> Paragraph:
+    """One word laid out to be drawn, `width` wide: parsed, shaped and broken once for
+    every time the word is drawn (see `flowables.laid_out`), as most words of a guide
+    recur. A new paragraph each time, so that drawing sets nothing on a shared one."""
+    markup, own = _in_its_font(word, style)
+    return laid_out(markup, own, width)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -287,8 +301,11 @@ class WordParagraph(Taggable):
             y = self.height - (index + 1) * style.leading
             # In reading order: the structure tree reads marked content in drawing order.
             for at, (word, width) in enumerate(line):
-                paragraph = _word_paragraph(word, style)
-                paragraph.wrap(width + 1, style.leading * 2)
+                if self.personal:  # a patient's words are laid out afresh: nothing kept
+                    paragraph = _word_paragraph(word, style)
+                    paragraph.wrap(width + 1, style.leading * 2)
+                else:
+                    paragraph = _drawn_word(word, style, width + 1)
                 # Every word marked alike, shaped or not, so that a reader places them all
                 # the same way: the marked content begins where the word does (moved there
                 # first), and a space follows each word, so that words do not run together.
