@@ -25,6 +25,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 import backpain_content as bc
+import clinics as shared_clinics
 from hostile import with_text
 from needs import require_tool
 
@@ -106,16 +107,7 @@ class Handout:
 
 
 def _full_clinic(logo: Path) -> bc.Clinic:
-    return bc.Clinic(
-        name="Example Physiotherapy and Wellness Centre",
-        location="Springfield, Westside Plaza",
-        phone="+1 (555) 010-0000 ext. 12",
-        email="front.desk@example-physio.org",
-        website="https://www.example-physio.org/",
-        booking_url="https://www.example-physio.org/book?clinic=1&lang=en",
-        logo=logo,
-        accent_colour="#8a1c1c",
-    )
+    return shared_clinics.full_clinic(logo)
 
 
 def _png(path: Path, size: tuple[int, int] = (300, 100)) -> Path:

@@ -27,6 +27,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 import backpain_content as bc
+import clinics
 from backpain_content.model import PLAN_NOTE_MAX, PLAN_PATIENT_MAX, PLAN_PHYSIOTHERAPIST_MAX
 from command import run_cli
 from hostile import CORPUS
@@ -110,20 +111,7 @@ def _leaks(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def full_clinic(tmp_path_factory: pytest.TempPathFactory) -> bc.Clinic:
-    from PIL import Image
-
-    logo = tmp_path_factory.mktemp("logo") / "logo.png"
-    Image.new("RGB", (300, 100), (29, 92, 135)).save(logo)
-    return bc.Clinic(
-        name="Example Physiotherapy and Wellness Centre",
-        location="Springfield, Westside Plaza",
-        phone="+1 (555) 010-0000 ext. 12",
-        email="front.desk@example-physio.org",
-        website="https://www.example-physio.org/",
-        booking_url="https://www.example-physio.org/book?clinic=1&lang=en",
-        logo=logo,
-        accent_colour="#8a1c1c",
-    )
+    return clinics.full_clinic(tmp_path_factory.mktemp("logo") / "logo.png")
 
 
 # The plan itself

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PIL import Image
 
 import backpain_content as bc
 from backpain_content.renderers.shared import labels_of
+from clinics import full_clinic
 from hostile import CORPUS, with_text
 from needs import require_tool
 from pseudo import translated, translated_po
@@ -46,18 +46,7 @@ PLAN = bc.PatientPlan(
 
 @pytest.fixture(scope="module")
 def clinic(tmp_path_factory: pytest.TempPathFactory) -> bc.Clinic:
-    logo = tmp_path_factory.mktemp("logo") / "logo.png"
-    Image.new("RGB", (300, 100), (29, 92, 135)).save(logo)
-    return bc.Clinic(
-        name="Example Physiotherapy and Wellness Centre",
-        location="Springfield, Westside Plaza",
-        phone="+1 (555) 010-0000 ext. 12",
-        email="front.desk@example-physio.org",
-        website="https://www.example-physio.org/",
-        booking_url="https://www.example-physio.org/book?clinic=1&lang=en",
-        logo=logo,
-        accent_colour="#8a1c1c",
-    )
+    return full_clinic(tmp_path_factory.mktemp("logo") / "logo.png")
 
 
 def expected(

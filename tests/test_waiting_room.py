@@ -25,6 +25,7 @@ from backpain_content.renderers.pdf.brochure import MIN_BODY, panels
 from backpain_content.renderers.pdf.poster import MIN_POINT, MIN_TITLE, POSTER_PAPER
 from backpain_content.renderers.pdf.story import first_sentence
 from backpain_content.renderers.shared import provenance_line
+from clinics import full_clinic
 from command import run_cli
 from needs import require_tool
 from pseudo import translated
@@ -48,16 +49,7 @@ def _clinic(kind: str, logo: Path) -> bc.Clinic | None:
     if kind == "default":
         return None
     if kind == "full":
-        return bc.Clinic(
-            name=name,
-            location="Springfield, Westside Plaza",
-            phone="+1 (555) 010-0000 ext. 12",
-            email="front.desk@example-physio.org",
-            website="https://www.example-physio.org/",
-            booking_url="https://www.example-physio.org/book?clinic=1&lang=en",
-            logo=logo,
-            accent_colour="#8a1c1c",
-        )
+        return full_clinic(logo)
     if kind == "website":
         return bc.Clinic(name=name, website="https://www.example-physio.org/")
     if kind == "guide":

@@ -13,11 +13,10 @@ from ...errors import ContentError
 from ...model import Article, Clinic, PatientPlan
 from ...options import HandoutOptions
 from ..shared import source_date
-from .fonts import FONT
 from .layout import Layout
 from .limits import page_limit
 from .logo import read_logo
-from .page import Furniture, HandoutDoc
+from .page import Furniture, HandoutDoc, document_info
 from .story import story
 from .tagging import Tagger
 
@@ -66,19 +65,11 @@ def _build(layout: Layout) -> Handout:
         rightMargin=layout.sizes.margin,
         topMargin=layout.sizes.margin,
         bottomMargin=layout.sizes.margin,
-        title=article.title,
-        author=layout.clinic.name,
-        subject=article.summary,
-        keywords=[article.condition, article.therapy],
-        creator="backpain-content",
-        lang=article.language,
-        displayDocTitle=True,
-        initialFontName=FONT,
-        invariant=True,
         pageTemplates=[
             PageTemplate(id="first", frames=[first], autoNextPageTemplate="later"),
             PageTemplate(id="later", frames=[later]),
         ],
+        **document_info(layout),
     )
     try:
         tagger = Tagger(title=article.title, lang=article.language)

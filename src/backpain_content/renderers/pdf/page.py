@@ -21,12 +21,12 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame
 from ...errors import ContentError
 from ..shared import clinic_phrase, provenance_line
 from .flowables import OutlineMark
-from .fonts import FONT_BOLD
+from .fonts import FONT, FONT_BOLD
 from .layout import Layout
 from .styles import MUTED
 from .tagging import TaggedCanvas, Tagger, in_language, tags_of
 
-__all__ = ["Furniture", "HandoutDoc", "stamp"]
+__all__ = ["Furniture", "HandoutDoc", "document_info", "stamp"]
 
 
 @dataclass(frozen=True)
@@ -248,6 +248,25 @@ class HandoutDoc(BaseDocTemplate):
         """The canvas class to build with (`build(story, canvasmaker=...)`), tagged by
         `tagger`."""
         return _canvas_maker(self._furniture.draw, self._epoch, self._bookmarks, tagger)
+
+
+def document_info(layout: Layout) -> dict[str, Any]:
+    """What every PDF of a guide says about itself, as ReportLab's document templates take
+    it: title, author (the clinic), subject, keywords, language; the title shown in a
+    reader's window; Vera as the starting font (not an unembedded Helvetica); no time or
+    random identifier, so the same input gives the same bytes."""
+    article = layout.article
+    return {
+        "title": article.title,
+        "author": layout.clinic.name,
+        "subject": article.summary,
+        "keywords": [article.condition, article.therapy],
+        "creator": "backpain-content",
+        "lang": article.language,
+        "displayDocTitle": True,
+        "initialFontName": FONT,
+        "invariant": True,
+    }
 
 
 def stamp(canvas: Canvas, epoch: int) -> None:

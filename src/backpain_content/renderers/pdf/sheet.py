@@ -18,9 +18,8 @@ from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from ...errors import ContentError
 from ...model import Article
 from ..shared import source_date
-from .fonts import FONT
 from .layout import Layout
-from .page import stamp
+from .page import document_info, stamp
 from .styles import Sizes
 from .tagging import Section, StructNode, TaggedCanvas, Tagger
 from .typefaces import typeface
@@ -132,16 +131,8 @@ def print_sheet(
         parts,
         stop_early,
         pagesize=(layout.page_width, layout.page_height),
-        title=article.title,
-        author=layout.clinic.name,
-        subject=article.summary,
-        keywords=[article.condition, article.therapy],
-        creator="backpain-content",
-        lang=article.language,
-        displayDocTitle=True,
-        initialFontName=FONT,
-        invariant=True,
         pageTemplates=templates,
+        **document_info(layout),
     )
     try:
         doc.build(story, canvasmaker=_canvas(int(source_date(article).timestamp()), tagger))
