@@ -114,7 +114,7 @@ class Langs:
     def attribute(self, language: str) -> Markup:
         """` lang="…"` when `language` is not the document's language."""
         if language.split("-")[0].lower() == self.document.split("-")[0].lower():
-            return Markup("")
+            return _NOTHING
         return Markup(' lang="{}"').format(language)
 
 
@@ -426,7 +426,19 @@ def _environment() -> jinja2.Environment:
     # `langs.text(key, text)`, which goes through Jinja's slower call of an object's method.
     made.filters["kept"] = _kept
     made.filters["cite"] = _cite
+    made.filters["lang_of"] = _lang_of
+    made.filters["accessed"] = _accessed
     return made
+
+
+def _lang_of(language: str, langs: Langs) -> Markup:
+    """`language | lang_of(langs)`: ` lang="…"` when it is not the document's language."""
+    return langs.attribute(language)
+
+
+def _accessed(day: datetime.date, labels: Labels) -> str:
+    """`date | accessed(labels)`: when a source was read, as the labels say it."""
+    return labels.accessed.format(date=day.isoformat())
 
 
 def _cite(sources: Sequence[str], ids: str, numbers: ReferenceNumbers) -> Markup:
