@@ -70,6 +70,37 @@ def test_export_uses_a_clinic_file_and_an_article_file(tmp_path: Path) -> None:
     assert 'href="https://example.org/"' in page
 
 
+def test_a_renderer_refusing_a_guide_file_names_the_file(tmp_path: Path) -> None:
+    """What a renderer finds wrong with a guide loaded from a file (text no font draws, a
+    guide too long for the brochure) names that file, as the loader's own errors do."""
+    import tomllib
+    from importlib.resources import files
+
+    from tomlwriter import dumps
+
+    text = (files("backpain_content") / "articles" / "dry-needling-back-pain.en-CA.toml").read_text(
+        encoding="utf-8"
+    )
+    data = tomllib.loads(text)
+    data["title"] += " ภาษาไทย"  # Thai: no font the package uses draws it
+    guide = tmp_path / "guide.toml"
+    guide.write_text(dumps(data), encoding="utf-8")
+    result = run_cli("export", str(guide), "--format", "pdf", "--out", str(tmp_path / "out"))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"backpain-content: error: {guide}: title: has Thai")
+    assert len(result.stderr.strip().splitlines()) == 1
+    # An error about the clinic still names the clinic's file, not the guide's.
+    clinic = tmp_path / "clinic.toml"
+    clinic.write_text('name = "Clinic ภาษาไทย"\n', encoding="utf-8")
+    data["title"] = "Dry needling"
+    guide.write_text(dumps(data), encoding="utf-8")
+    result = run_cli(
+        "export", str(guide), "--clinic", str(clinic), "--format", "pdf", "--out", str(tmp_path)
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"backpain-content: error: {clinic}: name: has Thai")
+
+
 def test_export_leaves_no_temporary_files(tmp_path: Path) -> None:
     assert main(["export", "--out", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == EXPECTED_ALL

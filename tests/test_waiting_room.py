@@ -600,7 +600,7 @@ def test_a_guide_too_long_for_the_brochure_fails_saying_by_how_much(tmp_path: Pa
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert "does not fit" in lines[0]
+    assert lines[0].startswith(f"backpain-content: error: {path}: the brochure does not fit")
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
     # Never at a smaller size, never without the safety part: made with every

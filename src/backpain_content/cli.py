@@ -16,6 +16,7 @@ from ._version import __version__
 from .content import (
     bundled_articles,
     in_clinic_file,
+    in_guide_file,
     load_article,
     load_bundled,
     load_clinic,
@@ -326,7 +327,7 @@ def _export(args: argparse.Namespace) -> int:
     if stem and len(guides) > 1:
         raise ContentError(None, "file-stem", "names one guide's files, not several guides'")
     rendered = []
-    for article, _ in guides:
+    for article, source in guides:
         # Every guide rendered before anything is written: all the files, or none.
         plan = load_plan(args.plan, article) if args.plan else None
         try:
@@ -334,7 +335,8 @@ def _export(args: argparse.Namespace) -> int:
                 article, _chosen_formats(args), clinic=clinic, paper=args.paper, plan=plan
             )
         except ContentError as exc:
-            raise (in_clinic_file(exc, args.clinic) if args.clinic else exc) from None
+            named = in_clinic_file(exc, args.clinic) if args.clinic else exc
+            raise (in_guide_file(named, source) if source else named) from None
     files = [(f"{stem}{out.format.suffix}" if stem else out.filename, out.data) for out in rendered]
     shorten = "the plan's names or note" if args.plan else "the summaries and headings"
     for path, out in zip(write_files(args.out, files), rendered, strict=True):

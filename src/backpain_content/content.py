@@ -139,6 +139,19 @@ def load_plan(path: str | os.PathLike[str], article: Article | None = None) -> P
     return plan
 
 
+def in_guide_file(error: ContentError, path: str | os.PathLike[str]) -> ContentError:
+    """`error`, named by the guide's file when it is about the guide: one of its fields
+    (`summary: ...` becomes `guide.toml: summary: ...`), or the whole of it (a guide too
+    long for the brochure). Errors about the clinic, the plan or the options stay as
+    they are."""
+    if error.source is not None:
+        return error
+    field = error.field or ""
+    if field.split(".")[0].split("[")[0] in ("clinic", "plan", "format", "paper", "lang"):
+        return error
+    return ContentError(Path(path), error.field, error.problem)
+
+
 def in_clinic_file(error: ContentError, path: str | os.PathLike[str]) -> ContentError:
     """`error`, named by the clinic file when it is about one of the clinic's fields.
 
