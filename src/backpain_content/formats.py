@@ -113,7 +113,8 @@ def render(
     bytes, media type, a download file name and a strong ETag; for a patient's `plan`,
     their own copy (serve it with `Cache-Control: private, no-store`).
 
-    An unknown format, or one whose optional extra is not installed, is a `ContentError`.
+    An unknown format, one whose optional extra is not installed, or a `plan` for a
+    format made for everyone (the brochure, the poster) is a `ContentError`.
     """
     fmt = get_format(format)
     if plan is not None and not fmt.personal:
