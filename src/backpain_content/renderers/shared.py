@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from markupsafe import Markup, escape
 
 from ..labels import Labels, labels_for
-from ..model import Article, Clinic, LifestyleTip, PatientPlan
+from ..model import Article, Clinic, LifestyleTip, PatientPlan, Review
 
 if TYPE_CHECKING:
     import jinja2
@@ -233,19 +233,23 @@ def provenance_line(article: Article, labels: Labels) -> tuple[Segment, ...]:
     segments.append(Segment(" "))
     reviews = provenance.current_reviews("clinical")
     if reviews:
-        latest = reviews[0]
-        segments += fill(
-            labels.reviewed_by,
-            "labels.reviewed_by",
-            name=Segment(latest.reviewer, "provenance.reviews.reviewer"),
-            role=Segment(latest.role, "provenance.reviews.role"),
-            date=Segment(latest.date.isoformat(), "provenance.reviews.date", "date"),
-        )
+        segments += _reviewed(labels.reviewed_by, "labels.reviewed_by", reviews[0])
     else:
         segments.append(Segment(labels.not_reviewed, "labels.not_reviewed"))
     if provenance.translation:
         segments += [Segment(" "), *translation_line(article, labels)]
     return tuple(segments)
+
+
+def _reviewed(label: str, key: str, review: Review) -> list[Segment]:
+    """A review's line, from the label `key` that names who, in what role and when."""
+    return fill(
+        label,
+        key,
+        name=Segment(review.reviewer, "provenance.reviews.reviewer"),
+        role=Segment(review.role, "provenance.reviews.role"),
+        date=Segment(review.date.isoformat(), "provenance.reviews.date", "date"),
+    )
 
 
 def translation_line(article: Article, labels: Labels) -> list[Segment]:
@@ -263,13 +267,8 @@ def translation_line(article: Article, labels: Labels) -> list[Segment]:
     segments.append(Segment(" "))
     reviews = article.provenance.current_reviews("translation")
     if reviews:
-        latest = reviews[0]
-        segments += fill(
-            labels.translation_reviewed_by,
-            "labels.translation_reviewed_by",
-            name=Segment(latest.reviewer, "provenance.reviews.reviewer"),
-            role=Segment(latest.role, "provenance.reviews.role"),
-            date=Segment(latest.date.isoformat(), "provenance.reviews.date", "date"),
+        segments += _reviewed(
+            labels.translation_reviewed_by, "labels.translation_reviewed_by", reviews[0]
         )
     else:
         segments.append(Segment(labels.translation_not_reviewed, "labels.translation_not_reviewed"))
