@@ -685,6 +685,24 @@ def test_unreadable_logo_is_a_content_error(article: bc.Article, tmp_path: Path,
     )
 
 
+def _with_value(article: bc.Article, field: str, value: str) -> tuple[bc.Article, bc.Clinic]:
+    """The guide and a small clinic with `value` in `field`: a clinic field, the title, or
+    the third home tip's summary."""
+    clinic = bc.Clinic(name="Example Physio", location="Springfield")
+    if field.startswith("clinic."):
+        clinic = clinic.model_copy(update={field.removeprefix("clinic."): value})
+    elif field == "title":
+        article = article.model_copy(update={"title": value})
+    else:
+        tips = article.lifestyle
+        items = list(tips.items)
+        items[2] = items[2].model_copy(update={"summary": value})
+        article = article.model_copy(
+            update={"lifestyle": tips.model_copy(update={"items": tuple(items)})}
+        )
+    return article, clinic
+
+
 @pytest.mark.parametrize(
     ("field", "value", "codes"),
     [
@@ -698,18 +716,7 @@ def test_unreadable_logo_is_a_content_error(article: bc.Article, tmp_path: Path,
 def test_characters_no_font_can_print_are_a_content_error(
     article: bc.Article, field: str, value: str, codes: list[str]
 ) -> None:
-    clinic = bc.Clinic(name="Example Physio", location="Springfield")
-    if field.startswith("clinic."):
-        clinic = clinic.model_copy(update={field.removeprefix("clinic."): value})
-    elif field == "title":
-        article = article.model_copy(update={"title": value})
-    else:
-        tips = article.lifestyle
-        items = list(tips.items)
-        items[2] = items[2].model_copy(update={"summary": value})
-        article = article.model_copy(
-            update={"lifestyle": tips.model_copy(update={"items": tuple(items)})}
-        )
+    article, clinic = _with_value(article, field, value)
     with pytest.raises(bc.ContentError) as caught:
         bc.render_pdf(article, clinic=clinic)
     assert caught.value.field == field
@@ -737,18 +744,7 @@ def test_text_in_another_script_is_printed_in_a_font_that_has_it(
     article: bc.Article, field: str, value: str, tmp_path: Path
 ) -> None:
     """Words Vera lacks are set in a family that has them (an error only when none does)."""
-    clinic = bc.Clinic(name="Example Physio", location="Springfield")
-    if field.startswith("clinic."):
-        clinic = clinic.model_copy(update={field.removeprefix("clinic."): value})
-    elif field == "title":
-        article = article.model_copy(update={"title": value})
-    else:
-        tips = article.lifestyle
-        items = list(tips.items)
-        items[2] = items[2].model_copy(update={"summary": value})
-        article = article.model_copy(
-            update={"lifestyle": tips.model_copy(update={"items": tuple(items)})}
-        )
+    article, clinic = _with_value(article, field, value)
     handout = Handout("script", bc.render_pdf(article, clinic=clinic), tmp_path, clinic)
     # Each word as written (a shaped word carries its text as ActualText, which pdftotext
     # reads word by word; its reading order across a line is its own guess).

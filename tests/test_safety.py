@@ -180,6 +180,12 @@ def _reviewed(version: str) -> str:
     return _toml_with(provenance__reviews=[review])
 
 
+def _json_ld(article: bc.Article) -> dict[str, object]:
+    """The structured data of the guide's standalone page."""
+    page = parse(bc.render_html(article, options=bc.HtmlOptions(standalone=True)))
+    return json.loads(page.find("head/script").text or "")  # type: ignore[union-attr,no-any-return]
+
+
 def _every_format(article: bc.Article, tmp_path: Path) -> dict[str, str]:
     pdf = tmp_path / "handout.pdf"
     pdf.write_bytes(bc.render_pdf(article))
@@ -208,12 +214,7 @@ def test_a_guide_nobody_reviewed_never_says_reviewed_by(
         flat = " ".join(text.split())
         assert "Reviewed by" not in flat, name
         assert "Not yet reviewed by a clinician." in flat, name
-    data = json.loads(
-        parse(bc.render_html(article, options=bc.HtmlOptions(standalone=True)))
-        .find("head/script")
-        .text
-        or ""
-    )  # type: ignore[union-attr]
+    data = _json_ld(article)
     assert "reviewedBy" not in data
     assert "lastReviewed" not in data
 
@@ -226,12 +227,7 @@ def test_a_review_of_this_version_is_named_everywhere(tmp_path: Path) -> None:
         flat = " ".join(text.split())
         assert "Reviewed by Dana Rivers, Physiotherapist, on 2027-01-15." in flat, name
         assert "Not yet reviewed" not in flat, name
-    data = json.loads(
-        parse(bc.render_html(article, options=bc.HtmlOptions(standalone=True)))
-        .find("head/script")
-        .text
-        or ""
-    )  # type: ignore[union-attr]
+    data = _json_ld(article)
     assert data["lastReviewed"] == "2027-01-15"
     assert data["reviewedBy"] == {
         "@type": "Person",
