@@ -91,10 +91,15 @@ def each_once(
     """
     made = [next(articles) for _ in range(runs)]
     work(bc.load_article())
+    return timed_each(work, made)
+
+
+def timed_each(work: Callable[[Any], object], items: list[Any]) -> Timing:
+    """Milliseconds of `work` on each of `items`, one call each."""
     times = []
-    for article in made:
+    for item in items:
         start = time.perf_counter()
-        work(article)
+        work(item)
         times.append(time.perf_counter() - start)
     return Timing(statistics.median(times) * 1000, min(times) * 1000)
 
@@ -390,12 +395,9 @@ def plan_rows(runs: int) -> list[Row]:
     ):
         plans = [a_plan(next(numbers), article) for _ in range(runs)]
         render(article, clinic=CLINIC)  # the guide rendered before
-        times = []
-        for plan in plans:
-            start = time.perf_counter()
-            render(article, clinic=CLINIC, plan=plan)
-            times.append(time.perf_counter() - start)
-        timing = Timing(statistics.median(times) * 1000, min(times) * 1000)
+        timing = timed_each(
+            lambda plan, render=render: render(article, clinic=CLINIC, plan=plan), plans
+        )
         rows.append(row(name, timing, "ms", target))
     return rows
 
@@ -458,12 +460,9 @@ def script_rows(runs: int) -> list[Row]:
             bc.render_pdf(article, clinic=CLINIC)
             first = (time.perf_counter() - start) * 1000
             again = repeat(lambda article=article: bc.render_pdf(article, clinic=CLINIC), runs // 2)
-            times = []
-            for guide in fresh_guides:
-                start = time.perf_counter()
-                bc.render_pdf(guide, clinic=CLINIC)
-                times.append(time.perf_counter() - start)
-            fresh_timing = Timing(statistics.median(times) * 1000, min(times) * 1000)
+            fresh_timing = timed_each(
+                lambda guide: bc.render_pdf(guide, clinic=CLINIC), fresh_guides
+            )
             rows.append(Row(f"{name}: first in the process", first, "ms", None, "fonts set up"))
             rows.append(row(f"{name}: repeat", again, "ms"))
             rows.append(row(f"{name}: fresh content", fresh_timing, "ms", target))

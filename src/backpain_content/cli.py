@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from ._version import __version__
 from .content import (
     bundled_articles,
+    check_plan,
     in_clinic_file,
     in_guide_file,
     load_article,
@@ -326,14 +327,16 @@ def _export(args: argparse.Namespace) -> int:
     stem = file_stem(args.file_stem) if args.file_stem is not None else None
     if stem and len(guides) > 1:
         raise ContentError(None, "file-stem", "names one guide's files, not several guides'")
+    plan = load_plan(args.plan) if args.plan else None
+    for article, _ in guides:
+        if plan is not None:
+            check_plan(plan, article, args.plan)
+    formats = _chosen_formats(args)
     rendered = []
     for article, source in guides:
         # Every guide rendered before anything is written: all the files, or none.
-        plan = load_plan(args.plan, article) if args.plan else None
         try:
-            rendered += render_formats(
-                article, _chosen_formats(args), clinic=clinic, paper=args.paper, plan=plan
-            )
+            rendered += render_formats(article, formats, clinic=clinic, paper=args.paper, plan=plan)
         except ContentError as exc:
             named = in_clinic_file(exc, args.clinic) if args.clinic else exc
             raise (in_guide_file(named, source) if source else named) from None

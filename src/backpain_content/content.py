@@ -132,11 +132,19 @@ def load_plan(path: str | os.PathLike[str], article: Article | None = None) -> P
     file = Path(path)
     plan = _validate(PatientPlan, _read_toml(file), file)
     if article is not None:
-        try:
-            plan.check(article)
-        except ContentError as exc:
-            raise ContentError(file, (exc.field or "").removeprefix("plan."), exc.problem) from None
+        check_plan(plan, article, file)
     return plan
+
+
+def check_plan(plan: PatientPlan, article: Article, path: str | os.PathLike[str]) -> None:
+    """That each home tip the plan (from the file at `path`) chose is one of `article`'s;
+    an error names the file and the field."""
+    try:
+        plan.check(article)
+    except ContentError as exc:
+        raise ContentError(
+            Path(path), (exc.field or "").removeprefix("plan."), exc.problem
+        ) from None
 
 
 def in_guide_file(error: ContentError, path: str | os.PathLike[str]) -> ContentError:

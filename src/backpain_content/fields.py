@@ -18,6 +18,7 @@ from .errors import ContentError
 
 __all__ = [
     "CLINIC_PLACEHOLDER",
+    "LANGUAGE_TAG",
     "SUMMARY_MAX_WORDS",
     "LanguageTag",
     "Line",
@@ -28,6 +29,8 @@ __all__ = [
     "Text",
     "Version",
     "WebUrl",
+    "check_summary",
+    "field_path",
     "validation_message",
 ]
 
@@ -60,7 +63,8 @@ def _check_line(value: str) -> str:
     return value
 
 
-def _check_summary(value: str) -> str:
+def check_summary(value: str) -> str:
+    """`value`, which must be at most `SUMMARY_MAX_WORDS` words (a ValueError says how many)."""
     words = len(value.split())
     if words > SUMMARY_MAX_WORDS:
         raise ValueError(f"has {words} words; a summary has at most {SUMMARY_MAX_WORDS}")
@@ -93,7 +97,7 @@ Summary = Annotated[
     Field(max_length=200),
     AfterValidator(_check_text),
     AfterValidator(_check_line),
-    AfterValidator(_check_summary),
+    AfterValidator(check_summary),
 ]
 """A plain-language version of a body, at most 25 words."""
 
@@ -103,9 +107,9 @@ WebUrl = Annotated[str, Field(max_length=2000), AfterValidator(_check_web_url)]
 """An absolute https URL."""
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
-LanguageTag = Annotated[
-    str, Field(pattern=r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
-]
+LANGUAGE_TAG = r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$"
+"""A language tag: language, then an optional script and region (`en-CA`, `zh-Hans`)."""
+LanguageTag = Annotated[str, Field(pattern=LANGUAGE_TAG)]
 Version = Annotated[str, Field(pattern=r"^[0-9]+(?:\.[0-9]+){0,2}$")]
 
 
@@ -119,7 +123,9 @@ _HINTS = {
 }
 
 
-def _field_path(loc: Sequence[int | str]) -> str:
+def field_path(loc: Sequence[int | str]) -> str:
+    """A path in the guide's data as errors, translation files and renderers name fields:
+    names joined with dots, positions in brackets (`lifestyle.items[2].summary`)."""
     path = ""
     for part in loc:
         path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
@@ -159,7 +165,7 @@ def validation_message(error: ValidationError) -> tuple[str, str]:
     more = len(errors) - 1
     if more:
         problem += f" (and {more} more problem{'s' if more > 1 else ''})"
-    return _field_path(loc) or "(top level)", problem
+    return field_path(loc) or "(top level)", problem
 
 
 class Record(BaseModel):

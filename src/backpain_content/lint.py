@@ -15,7 +15,8 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import SECTION_NAMES, Article
+from .model import Article
+from .translate import summaries
 
 __all__ = ["MAX_GRADE", "Finding", "Report", "SummaryScore", "lint"]
 
@@ -89,24 +90,10 @@ class Report:
     """Checks that were skipped, and why."""
 
 
-def _summaries(article: Article) -> Iterator[tuple[str, str]]:
-    yield "summary", article.summary
-    for name in SECTION_NAMES:
-        section = getattr(article, name)
-        yield f"{name}.summary", section.summary
-        if name == "sessions":
-            yield "sessions.chronic_summary", section.chronic_summary
-        elif name == "safety":
-            for kind, group in section.groups():
-                for index, item in enumerate(group.items):
-                    yield f"safety.{kind}.items[{index}].summary", item.summary
-        elif hasattr(section, "items"):
-            for index, item in enumerate(section.items):
-                yield f"{name}.items[{index}].summary", item.summary
-
-
-def _grades(article: Article) -> tuple[dict[str, float], str | None]:
-    """The grade of each summary, or why there are none."""
+def _grades(
+    article: Article, summaries: list[tuple[str, str]]
+) -> tuple[dict[str, float], str | None]:
+    """The grade of each of the guide's `summaries` (field, text), or why there are none."""
     if not article.language.lower().startswith("en"):
         return {}, (
             f"reading grades not checked: the Flesch-Kincaid formula is for English, and this "
@@ -116,9 +103,7 @@ def _grades(article: Article) -> tuple[dict[str, float], str | None]:
         import textstat
     except ImportError:
         return {}, "reading grades not checked: pip install 'backpain-content[lint]' (textstat)"
-    return {
-        field: float(textstat.flesch_kincaid_grade(text)) for field, text in _summaries(article)
-    }, None
+    return {field: float(textstat.flesch_kincaid_grade(text)) for field, text in summaries}, None
 
 
 def _case(title: str) -> str:
@@ -180,10 +165,10 @@ def _odd_titles(titled: list[tuple[str, str]], with_case: bool) -> Iterator[Find
 
 def lint(article: Article, *, today: datetime.date | None = None) -> Report:
     """The reading grade of every summary, and what an editor should look at."""
-    grades, skipped = _grades(article)
+    found = summaries(article)
+    grades, skipped = _grades(article, found)
     scores = tuple(
-        SummaryScore(field, len(text.split()), grades.get(field))
-        for field, text in _summaries(article)
+        SummaryScore(field, len(text.split()), grades.get(field)) for field, text in found
     )
     findings = [
         Finding(score.field, f"reads at grade {score.grade:.1f}, above {MAX_GRADE:g}")

@@ -477,10 +477,6 @@ class Article(Record):
         found.extend(item for _, group in self.safety.groups() for item in group.items)
         return tuple(found)
 
-    def reference(self, reference_id: str) -> Reference:
-        """The reference with this id."""
-        return next(r for r in self.references if r.id == reference_id)
-
 
 PLAN_NOTE_MAX = 140
 """The longest note a plan may carry: the handout's plan box has room for it."""

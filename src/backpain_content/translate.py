@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .content import bundled_articles, load_bundled
 from .errors import ContentError
-from .fields import CLINIC_PLACEHOLDER, SUMMARY_MAX_WORDS
+from .fields import CLINIC_PLACEHOLDER, LANGUAGE_TAG, SUMMARY_MAX_WORDS, check_summary, field_path
 from .labels import PLACEHOLDERS, Labels, labels_for, placeholders
 from .model import Article, Translation
 from .renderers.shared import labels_of, source_date
@@ -35,6 +35,7 @@ __all__ = [
     "default_output",
     "entries",
     "extract_po",
+    "summaries",
     "translation_toml",
     "untranslated_fields",
 ]
@@ -65,6 +66,16 @@ class Entry:
     comments: tuple[str, ...] = ()
     brace_format: bool = False
     """The text is filled in with `{name}` values, which `msgfmt --check` then checks."""
+
+
+def summaries(article: Article) -> list[tuple[str, str]]:
+    """Every plain-language summary of `article` with its field
+    (`lifestyle.items[2].summary`), in reading order."""
+    return [
+        (field_path(entry.path), entry.text)
+        for entry in entries(article)
+        if not entry.key.startswith("labels.") and entry.path[-1] in _SUMMARIES
+    ]
 
 
 def entries(article: Article) -> list[Entry]:
@@ -143,7 +154,7 @@ def _polib() -> Any:
     return polib
 
 
-_LANGUAGE = re.compile(r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$")
+_LANGUAGE = re.compile(LANGUAGE_TAG)
 
 
 def _stamp(article: Article) -> str:
@@ -358,28 +369,19 @@ def _check(path: Path, entry: Entry, string: str) -> None:
             raise ContentError(path, entry.key, str(exc)) from None
     if (field in _ONE_LINE or field in _SUMMARIES) and "\n" in string:
         raise ContentError(path, entry.key, "must be a single line")
-    if field in _SUMMARIES and len(string.split()) > SUMMARY_MAX_WORDS:
-        raise ContentError(
-            path,
-            entry.key,
-            f"has {len(string.split())} words; a summary has at most {SUMMARY_MAX_WORDS}",
-        )
+    if field in _SUMMARIES:
+        try:
+            check_summary(string)
+        except ValueError as exc:
+            raise ContentError(path, entry.key, str(exc)) from None
 
 
 def _key_of(field: str | None, wanted: list[Entry]) -> str | None:
     """The key of the string at the model path `field` (`lifestyle.items[2].summary`)."""
     for entry in wanted:
-        if _shown(entry.path) == field:
+        if field_path(entry.path) == field:
             return entry.key
     return field
-
-
-def _shown(path: tuple[str | int, ...]) -> str:
-    """A path in the guide's data as errors and the renderers name fields."""
-    shown = ""
-    for part in path:
-        shown += f"[{part}]" if isinstance(part, int) else (f".{part}" if shown else part)
-    return shown
 
 
 def untranslated_fields(article: Article) -> frozenset[str]:
@@ -390,7 +392,7 @@ def untranslated_fields(article: Article) -> frozenset[str]:
         return frozenset()
     keys = frozenset(translation.untranslated)
     return frozenset(
-        entry.key if entry.key.startswith("labels.") else _shown(entry.path)
+        entry.key if entry.key.startswith("labels.") else field_path(entry.path)
         for entry in entries(article)
         if entry.key in keys
     )

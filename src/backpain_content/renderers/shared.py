@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from markupsafe import Markup, escape
 
+from ..fields import field_path
 from ..labels import Labels, labels_for
 from ..model import Article, Clinic, LifestyleTip, PatientPlan, Review
 
@@ -69,17 +70,8 @@ Key = str | tuple[str | int, ...]
 
 
 def _joined(key: Key) -> str:
-    """The key in parts joined as the translation file writes it: names with dots,
-    positions in brackets (`lifestyle.intro[0]`)."""
-    if isinstance(key, str):
-        return key
-    joined = ""
-    for part in key:
-        if isinstance(part, int):
-            joined += f"[{part}]"
-        else:
-            joined += f".{part}" if joined else part
-    return joined
+    """The key in parts joined as the translation file writes it (see `field_path`)."""
+    return key if isinstance(key, str) else field_path(key)
 
 
 class Langs:
