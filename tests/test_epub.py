@@ -400,3 +400,13 @@ def test_the_clinic_logo_is_on_the_cover(article: bc.Article, tmp_path: Path) ->
     assert cover.getpixel(middle_of_logo) == green
     assert plain.getpixel(middle_of_logo) != green
     assert cover.size == plain.size == (1200, 1800)
+
+
+def test_a_clinic_phrase_no_font_draws_falls_back_to_the_clinics_name() -> None:
+    """When no one font draws the whole clinic phrase (a Latin name in a Thai location),
+    the cover shows the clinic's name alone: the same picture as for that name."""
+    from backpain_content.renderers.epub.cover import draw_cover
+
+    title, name = "Dry needling for back pain", "Avenue Physio"
+    fallback = draw_cover(title, f"{name} ภาษาไทย", "#1d5c87", name=name)
+    assert fallback == draw_cover(title, name, "#1d5c87")

@@ -144,8 +144,8 @@ def _draw_cover(
     # alternative still says it.
     face = _face(title, bold=True)
     if face is not None:
-        name, index, direction = face
-        font, lines = _fit(title, name, 110, width, 8, index, direction)
+        font_name, index, direction = face
+        font, lines = _fit(title, font_name, 110, width, 8, index, direction)
         y = 260
         for line in lines:
             _line(draw, y, line, font, direction)
@@ -155,8 +155,8 @@ def _draw_cover(
     if face is None and name is not None:
         clinic, face = name, _face(name, bold=False)
     if face is not None:
-        name, index, direction = face
-        font, lines = _fit(clinic, name, 64, width, 4, index, direction)
+        font_name, index, direction = face
+        font, lines = _fit(clinic, font_name, 64, width, 4, index, direction)
         y = HEIGHT - 260 - int(font.size * 1.3) * (len(lines) - 1)
         draw.line((_MARGIN, y - 60, WIDTH - _MARGIN, y - 60), fill=255, width=4)
         for line in lines:
