@@ -28,9 +28,10 @@ from reportlab.platypus import Flowable, Frame, FrameBreak, NextPageTemplate, Pa
 from ...errors import ContentError
 from ...model import Article, Clinic, SectionName
 from ...options import HandoutOptions, Paper
-from ..shared import clinic_phrase, provenance_line
+from ..shared import clinic_phrase
 from .layout import Layout
 from .logo import Logo, read_logo
+from .page import source_and_note
 from .sheet import Part, Printed, frame, hanging, print_sheet
 from .story import contact_details, first_sentence, qr_code, section, section_heading
 from .styles import PAPER, Sizes
@@ -117,22 +118,13 @@ def _cover(layout: Layout) -> list[Flowable]:
 def _back(layout: Layout) -> list[Flowable]:
     """How to reach the clinic and its QR code; where the guide comes from, and that it
     is general information."""
-    text, styles = layout.text, layout.styles
     closing = layout.article.closing
     parts = section_heading(layout, "closing", closing.short_heading, None)
     parts += contact_details(layout)
     code = qr_code(layout, size=0.9 * inch)
     if code:
         parts += [Spacer(1, layout.sizes.gap * 2), *code[0]]
-    source = "".join(
-        text.check(part.field or "labels", part.text)
-        for part in provenance_line(layout.article, layout.labels)
-    )
-    parts += [
-        Spacer(1, layout.sizes.gap * 3),
-        text.paragraph(source, styles.footer),
-        text.bold("labels.disclaimer", layout.labels.disclaimer, styles.footer),
-    ]
+    parts += [Spacer(1, layout.sizes.gap * 3), *source_and_note(layout)]
     return parts
 
 

@@ -26,7 +26,7 @@ from .layout import Layout
 from .styles import MUTED
 from .tagging import TaggedCanvas, Tagger, in_language, tags_of
 
-__all__ = ["Furniture", "HandoutDoc", "document_info", "stamp"]
+__all__ = ["Furniture", "HandoutDoc", "document_info", "source_and_note", "stamp"]
 
 
 @dataclass(frozen=True)
@@ -67,12 +67,7 @@ class Furniture:
         """Measure the header and footer; an error when they leave too little room."""
         sizes, text, labels, clinic = layout.sizes, layout.text, layout.labels, layout.clinic
         width, page_height = layout.width, layout.page_height
-        # Each part checked on its own, so an error names the field that holds the character.
-        source = "".join(
-            _in_language(layout, part.lang, text.check(part.field or "labels", part.text))
-            for part in provenance_line(layout.article, labels)
-        )
-        note = text.bold("labels.disclaimer", labels.disclaimer, layout.styles.footer)
+        source, note = source_and_note(layout)
         text.check("clinic.name", clinic.name)
         text.check("clinic.location", clinic.location or "")
         name = text.bold(
@@ -105,7 +100,7 @@ class Furniture:
                 page_label_width,
             )
 
-        first = page(True, (text.paragraph(source, layout.styles.footer), note))
+        first = page(True, (source, note))
         later = page(False, (note,))
         # Very long names (up to 200 characters each are allowed) must still leave room for
         # the text: a few lines of it on every page.
@@ -199,6 +194,18 @@ class Furniture:
                 with tags.artifact("Pagination", "Footer"):
                     part.drawOn(canvas, sizes.margin, y)
         canvas.restoreState()
+
+
+def source_and_note(layout: Layout) -> tuple[Flowable, Flowable]:
+    """Where the guide comes from (who wrote what, the version, the review), the source's
+    title marked in its own language; and, in bold, that it is general information. Each
+    part is checked on its own, so that an error names the field that holds the character."""
+    text, labels, style = layout.text, layout.labels, layout.styles.footer
+    source = "".join(
+        _in_language(layout, part.lang, text.check(part.field or "labels", part.text))
+        for part in provenance_line(layout.article, labels)
+    )
+    return text.paragraph(source, style), text.bold("labels.disclaimer", labels.disclaimer, style)
 
 
 def _in_language(layout: Layout, language: str, markup: str) -> str:

@@ -26,10 +26,10 @@ from reportlab.platypus import Flowable, FrameBreak, PageTemplate, Spacer, Table
 from ...errors import ContentError
 from ...model import Article, Clinic
 from ...options import HandoutOptions, Paper
-from ..shared import provenance_line
 from .fonts import FONT
 from .layout import Layout
 from .logo import Logo, read_logo
+from .page import source_and_note
 from .sheet import Part, Printed, frame, hanging, print_sheet
 from .story import first_sentence, layout_table, qr_code
 from .styles import Sizes
@@ -138,16 +138,7 @@ def _bottom(layout: Layout) -> list[Flowable]:
     else:
         (figure, caption), width = code
         found = _beside(layout, figure, width, [caption])
-    source = "".join(
-        text.check(part.field or "labels", part.text)
-        for part in provenance_line(layout.article, labels)
-    )
-    return [
-        found,
-        Spacer(1, sizes.gap * 2),
-        text.paragraph(source, styles.footer),
-        text.bold("labels.disclaimer", labels.disclaimer, styles.footer),
-    ]
+    return [found, Spacer(1, sizes.gap * 2), *source_and_note(layout)]
 
 
 def _height(flowables: list[Flowable], width: float) -> float:
