@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.pagesizes import landscape
 from reportlab.lib.units import inch
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate, Spacer
 
 from ...errors import ContentError
@@ -30,12 +31,12 @@ from ...model import Article, Clinic, SectionName
 from ...options import HandoutOptions, Paper
 from ..shared import clinic_phrase
 from .layout import Layout
-from .logo import Logo, read_logo
+from .logo import logo_figure, read_logo
 from .page import source_and_note
 from .sheet import Part, Printed, frame, hanging, print_sheet
 from .story import contact_details, first_sentence, qr_code, section, section_heading
 from .styles import PAPER, Sizes
-from .tagging import Section, StructNode, Tagger, tag
+from .tagging import Section, StructNode, Tagger
 
 __all__ = ["MARGIN", "MIN_BODY", "build_brochure", "panels"]
 
@@ -95,17 +96,13 @@ def _panel(name: str, left: float, width: float, height: float, hang: float) -> 
     return frame(name, left + MARGIN, MARGIN, width - 2 * MARGIN - hang, height - 2 * MARGIN)
 
 
-def _cover(layout: Layout) -> list[Flowable]:
+def _cover(layout: Layout, logo: ImageReader | None) -> list[Flowable]:
     """The title, what dry needling is in a sentence, and the clinic (its logo too)."""
     article, clinic, text, styles = layout.article, layout.clinic, layout.text, layout.styles
     parts: list[Flowable] = []
-    logo = read_logo(clinic)
     if logo is not None:
-        width, height = logo.getSize()
-        shown = min(layout.width / 2, 1.4 * inch * width / height)
-        image = Logo(logo, shown, shown * height / width, layout.rtl)
-        alt = layout.labels.logo_alt.format(clinic=clinic.name)
-        parts += [tag(image, "Figure", alt=alt), Spacer(1, layout.sizes.gap * 4)]
+        parts += [logo_figure(layout, logo, 1.4 * inch, layout.width / 2)]
+        parts += [Spacer(1, layout.sizes.gap * 4)]
     parts += [
         text.para("title", article.title, styles.title, "H1"),
         text.para("summary", first_sentence(article.summary), styles.heading, "P"),
@@ -135,6 +132,7 @@ def _attempt(
     sizes: Sizes,
     left_out: frozenset[SectionName],
     trying: bool,
+    logo: ImageReader | None,
 ) -> Printed:
     sheet = panels(paper)
     hang = hanging(article, sizes)
@@ -159,7 +157,7 @@ def _attempt(
     for name in inside_names:
         if name not in left_out:
             inside_parts += section(layout, name)
-    cover_parts, back_parts = _cover(layout), _back(layout)
+    cover_parts, back_parts = _cover(layout, logo), _back(layout)
     (flap_left, flap_width), (back_left, back_width), (cover_left, cover_width) = sheet.outside
     outside_frames = [
         _panel("cover", cover_left, cover_width, sheet.height, hang),
@@ -213,10 +211,11 @@ def build_brochure(article: Article, clinic: Clinic | None, paper: Paper) -> Pri
     needling does, each only when its part is the one too full), then the same at 11 pt.
     A guide that does not fit even so is an error saying by how much: the safety part is
     never left out, nor text made smaller."""
+    logo = read_logo(clinic) if clinic else None  # read once for every attempt
     for sizes in _SIZES:
         left_out: frozenset[SectionName] = frozenset()
         while True:
-            tried = _attempt(article, clinic, paper, sizes, left_out, trying=True)
+            tried = _attempt(article, clinic, paper, sizes, left_out, trying=True, logo=logo)
             if not tried.overflowing:
                 return tried
             more = [
@@ -228,7 +227,7 @@ def build_brochure(article: Article, clinic: Clinic | None, paper: Paper) -> Pri
                 break
             left_out |= {more[0]}
     # Made again to the end, to measure by how much it is over.
-    last = _attempt(article, clinic, paper, _SIZES[-1], left_out, trying=False)
+    last = _attempt(article, clinic, paper, _SIZES[-1], left_out, trying=False, logo=logo)
     raise ContentError(
         None,
         None,

@@ -3,9 +3,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from dataclasses import dataclass
 
+from reportlab.lib.utils import ImageReader
 from reportlab.platypus import PageTemplate
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -44,16 +46,18 @@ def build_handout(
     out as designed, one that nearly does (a long translation, a clinic with every detail)
     gets the room it needs. A page or more over is beyond what that saves.
     """
-    handout = _build(Layout.make(article, clinic, options, plan))
+    layout = Layout.make(article, clinic, options, plan)
+    logo = read_logo(layout.clinic)  # read once for both layouts
+    handout = _build(layout, logo)
     if handout.pages != page_limit(options) + 1:
         return handout
-    compact = _build(Layout.make(article, clinic, options, plan, compact=True))
+    compact = _build(dataclasses.replace(layout, compact=True), logo)
     return compact if compact.pages < handout.pages else handout
 
 
-def _build(layout: Layout) -> Handout:
+def _build(layout: Layout, logo: ImageReader | None) -> Handout:
     article = layout.article
-    furniture = Furniture.make(layout, read_logo(layout.clinic))
+    furniture = Furniture.make(layout, logo)
     first, later = furniture.frame(first=True), furniture.frame(first=False)
     buffer = io.BytesIO()
     doc = HandoutDoc(

@@ -8,9 +8,10 @@ from reportlab.lib.utils import ImageReader
 
 from ...logo import prepared
 from ...model import Clinic
-from .tagging import Taggable
+from .layout import Layout
+from .tagging import Taggable, tag
 
-__all__ = ["Logo", "read_logo"]
+__all__ = ["Logo", "logo_figure", "read_logo"]
 
 
 def read_logo(clinic: Clinic) -> ImageReader | None:
@@ -33,3 +34,13 @@ class Logo(Taggable):
 
     def draw(self) -> None:
         self.canv.drawImage(self.image, 0, 0, self.width, self.height, mask="auto")
+
+
+def logo_figure(layout: Layout, image: ImageReader, height: float, widest: float) -> Logo:
+    """The clinic's logo as a figure `height` points tall (narrower when it would be wider
+    than `widest`), with its alternative text."""
+    width, tall = image.getSize()
+    shown = min(widest, height * width / tall)
+    logo = Logo(image, shown, shown * tall / width, layout.rtl)
+    tag(logo, "Figure", alt=layout.labels.logo_alt.format(clinic=layout.clinic.name))
+    return logo

@@ -21,19 +21,19 @@ from __future__ import annotations
 from reportlab.lib.pagesizes import A3, TABLOID
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, FrameBreak, PageTemplate, Spacer, TableStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.platypus import Flowable, FrameBreak, PageTemplate, Spacer
 
 from ...errors import ContentError
 from ...model import Article, Clinic
 from ...options import HandoutOptions, Paper
-from .fonts import FONT
 from .layout import Layout
-from .logo import Logo, read_logo
+from .logo import logo_figure, read_logo
 from .page import source_and_note
 from .sheet import Part, Printed, frame, hanging, print_sheet
-from .story import first_sentence, layout_table, qr_code
+from .story import beside, first_sentence, qr_code
 from .styles import Sizes
-from .tagging import Section, StructNode, Tagger, tag
+from .tagging import Section, StructNode, Tagger
 
 __all__ = ["MIN_POINT", "MIN_TITLE", "POSTER_PAPER", "build_poster"]
 
@@ -75,7 +75,7 @@ def _points(article: Article, count: int) -> list[tuple[str, str]]:
     return [(field, first_sentence(text)) for field, text in found]
 
 
-def _top(layout: Layout, count: int) -> list[Flowable]:
+def _top(layout: Layout, count: int, logo: ImageReader | None) -> list[Flowable]:
     """The clinic's logo and name, the title, and the key points."""
     article, clinic, text, styles, sizes = (
         layout.article,
@@ -86,16 +86,11 @@ def _top(layout: Layout, count: int) -> list[Flowable]:
     )
     name = text.bold("clinic.name", clinic.name, styles.body)
     parts: list[Flowable] = []
-    logo = read_logo(clinic)
     if logo is None:
         parts.append(name)
     else:
-        width, height = logo.getSize()
-        shown = min(3 * inch, 1.2 * inch * width / height)
-        image = Logo(logo, shown, shown * height / width, layout.rtl)
-        alt = layout.labels.logo_alt.format(clinic=clinic.name)
-        figure = tag(image, "Figure", alt=alt)
-        parts.append(_beside(layout, figure, shown + sizes.gap * 3, [name]))
+        figure = logo_figure(layout, logo, 1.2 * inch, 3 * inch)
+        parts.append(beside(layout, figure, figure.width + sizes.gap * 3, [name]))
     parts += [Spacer(1, sizes.gap * 2), text.para("title", article.title, styles.title, "H1")]
     point = ParagraphStyle("point", parent=styles.bullet, spaceAfter=sizes.gap * 2)
     listed = StructNode("L")
@@ -104,28 +99,6 @@ def _top(layout: Layout, count: int) -> list[Flowable]:
         for field, said in _points(article, count)
     ]
     return parts
-
-
-def _beside(layout: Layout, first: Flowable, width: float, then: list[Flowable]) -> Flowable:
-    """`first`, `width` wide, with `then` beside it, in reading order."""
-    cells: list[object] = [first, then]
-    widths = [width, layout.width - width]
-    if layout.rtl:
-        cells, widths = cells[::-1], widths[::-1]
-    row = layout_table([cells], layout, colWidths=widths)
-    row.setStyle(
-        TableStyle(
-            [
-                ("FONT", (0, 0), (-1, -1), FONT),  # not Helvetica, which nothing embeds
-                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
-            ]
-        )
-    )
-    return row
 
 
 def _bottom(layout: Layout) -> list[Flowable]:
@@ -137,7 +110,7 @@ def _bottom(layout: Layout) -> list[Flowable]:
         found: Flowable = text.bold("labels.ask_for_guide", labels.ask_for_guide, styles.body)
     else:
         (figure, caption), width = code
-        found = _beside(layout, figure, width, [caption])
+        found = beside(layout, figure, width, [caption])
     return [found, Spacer(1, sizes.gap * 2), *source_and_note(layout)]
 
 
@@ -151,7 +124,13 @@ def _height(flowables: list[Flowable], width: float) -> float:
 
 
 def _attempt(
-    article: Article, clinic: Clinic | None, paper: Paper, title: float, count: int, trying: bool
+    article: Article,
+    clinic: Clinic | None,
+    paper: Paper,
+    title: float,
+    count: int,
+    trying: bool,
+    logo: ImageReader | None,
 ) -> Printed:
     width, height = POSTER_PAPER[paper]
     sizes = _sizes(title)
@@ -166,7 +145,7 @@ def _attempt(
     )
     tagger = Tagger(title=article.title, lang=article.language)
     top, bottom = StructNode("Sect", parent=tagger.root), StructNode("Sect", parent=tagger.root)
-    top_parts, bottom_parts = _top(layout, count), _bottom(layout)
+    top_parts, bottom_parts = _top(layout, count, logo), _bottom(layout)
     # The bottom part as tall as it is, against the foot of the page; the top, the rest.
     below = _height(bottom_parts, layout.width) + 1
     frames = [
@@ -198,12 +177,13 @@ def build_poster(article: Article, clinic: Clinic | None, paper: Paper) -> Print
     """The poster of `article` for `clinic` on `paper`'s larger sheet: as many key points
     as fit, five to three, with the title at 66 pt or else 60. A guide whose title and
     three points do not fit is an error saying by how much: text is never made smaller."""
+    logo = read_logo(clinic) if clinic else None  # read once for every attempt
     for count in range(len(_PRIORITY), 2, -1):
         for title in _TITLES:
-            tried = _attempt(article, clinic, paper, title, count, trying=True)
+            tried = _attempt(article, clinic, paper, title, count, trying=True, logo=logo)
             if not tried.overflowing:
                 return tried
-    last = _attempt(article, clinic, paper, MIN_TITLE, 3, trying=False)
+    last = _attempt(article, clinic, paper, MIN_TITLE, 3, trying=False, logo=logo)
     raise ContentError(
         None,
         None,

@@ -5,7 +5,6 @@ text ran past the pages it has, which is how a sheet says by how much a guide is
 
 from __future__ import annotations
 
-import functools
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -107,7 +106,7 @@ def _canvas(epoch: int, tagger: Tagger) -> Callable[..., Canvas]:
             super().__init__(*args, tagger=tagger, **kwargs)
             stamp(self, epoch)
 
-    return functools.partial(_SheetCanvas)
+    return _SheetCanvas
 
 
 def print_sheet(

@@ -26,6 +26,7 @@ from .tagging import StructNode, TableTags, tag
 from .text import escape
 
 __all__ = [
+    "beside",
     "checklist",
     "contact_details",
     "contact_run",
@@ -109,13 +110,19 @@ def sessions_part(layout: Layout, section: _Section) -> list[Flowable]:
         # A brochure's panel: beside the words, the numbers would shrink under the text's size.
         markers.hAlign = "RIGHT" if layout.rtl else "LEFT"  # where lines begin
         return [figure, Spacer(1, sizes.gap), in_words, Spacer(1, sizes.gap), *summaries]
-    cells: list[Flowable] = [figure, in_words]
-    widths = [marker_width + sizes.gap * 3, width - marker_width - sizes.gap * 3]
-    if layout.rtl:  # the markers on the right, where the lines begin
+    return [beside(layout, figure, marker_width + sizes.gap * 3, in_words), *summaries]
+
+
+def beside(layout: Layout, first: Flowable, width: float, then: Flowable | list[Flowable]) -> Table:
+    """`first`, `width` wide, with `then` beside it in the rest of the line, centred on each
+    other: from where lines begin (the right in a right-to-left guide)."""
+    cells: list[Flowable | list[Flowable]] = [first, then]
+    widths = [width, layout.width - width]
+    if layout.rtl:
         cells, widths = cells[::-1], widths[::-1]
     row = layout_table([cells], layout, colWidths=widths)
     row.setStyle(TableStyle([*_TIGHT.getCommands(), ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
-    return [row, *summaries]
+    return row
 
 
 def _cite(numbers: ReferenceNumbers, sources: Sequence[str]) -> str:
@@ -204,11 +211,10 @@ def with_heading(
 
 
 def _plan_box(layout: Layout, width: float) -> list[Flowable]:
-    """The "My plan" box: the patient's plan written in, or lines to fill in by pen."""
+    """The "My plan" box with lines to fill in by pen (a patient's own plan is
+    `_plan_across`)."""
     labels, text, styles, sizes = layout.labels, layout.text, layout.styles, layout.sizes
     heading = text.heading("labels.my_plan", labels.my_plan, styles.heading)
-    if layout.plan:
-        return [heading, _boxed(layout, _plan_rows(layout, layout.plan), width)]
     rows: list[list[Any]] = [
         [text.para("labels.plan_sessions", labels.plan_sessions, styles.body), ""],
         [text.para("labels.plan_next", labels.plan_next, styles.body), ""],
