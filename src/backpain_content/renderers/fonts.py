@@ -20,6 +20,8 @@ __all__ = [
     "VERA_RANGES",
     "FontFiles",
     "font_files",
+    "font_package",
+    "harfbuzz_installed",
     "main_script",
     "needs_shaping",
     "script_name",
@@ -127,6 +129,12 @@ FONT_PACKAGES.update({"Hang": "fonts-wqy-zenhei", "Latn": "fonts-dejavu-core"})
 FONT_PACKAGES.update({"Grek": "fonts-dejavu-core", "Cyrl": "fonts-dejavu-core"})
 """The Debian package with a script's font (fonts-noto-core for the rest)."""
 
+
+def font_package(script: str) -> str:
+    """The Debian package with a font for `script`."""
+    return FONT_PACKAGES.get(script, "fonts-noto-core")
+
+
 _DEBIAN = (
     Path("/usr/share/fonts/truetype/noto"),
     Path("/usr/share/fonts/truetype/dejavu"),
@@ -168,6 +176,12 @@ def supported(script: str) -> bool:
 def needs_shaping(script: str) -> bool:
     """Whether text in `script` must be shaped by HarfBuzz."""
     return script in _SHAPED
+
+
+@functools.cache
+def harfbuzz_installed() -> bool:
+    """Whether HarfBuzz (`uharfbuzz`, the 'scripts' extra), which shapes text, is installed."""
+    return importlib.util.find_spec("uharfbuzz") is not None
 
 
 # The usual script of a language, where it is not Latin (CLDR's likely subtags).

@@ -5,10 +5,11 @@ the sessions row's markers and the invisible marks that make the PDF's bookmarks
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import Any, TypeVar
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from .fonts import FONT_BOLD
@@ -19,8 +20,10 @@ __all__ = [
     "CheckItem",
     "OutlineMark",
     "SessionMarkers",
+    "box_side",
     "bullet",
     "check_item",
+    "draw_box",
     "laid_out",
     "paragraph",
     "personal",
@@ -91,11 +94,19 @@ def laid_out(markup: str, style: ParagraphStyle, width: float) -> Paragraph:
     return made
 
 
-def paragraph(markup: str, style: ParagraphStyle) -> Taggable:
-    """A paragraph of checked, escaped markup (see `text.Text`)."""
-    made = _SharedParagraph(markup, style, frags=_parsed(markup, style))
+_S = TypeVar("_S", bound="_SharedParagraph")
+
+
+def _shared(kind: type[_S], markup: str, style: ParagraphStyle, bullet: str | None = None) -> _S:
+    """A paragraph of `kind` whose parse and layouts are shared (see `_SharedParagraph`)."""
+    made = kind(markup, style, bulletText=bullet, frags=_parsed(markup, style))
     made._markup = markup
     return made
+
+
+def paragraph(markup: str, style: ParagraphStyle) -> Taggable:
+    """A paragraph of checked, escaped markup (see `text.Text`)."""
+    return _shared(_SharedParagraph, markup, style)
 
 
 class CheckItem(_SharedParagraph):
@@ -111,19 +122,30 @@ class CheckItem(_SharedParagraph):
         super().draw()
         # split() gives the continuation no bullet text: only the first part gets a box.
         if self.bulletText:
-            size = self.style.fontSize * 0.8
-            baseline = self.height - self.style.fontSize * 0.93
             with tags_of(self.canv).part("Lbl", alt=self.box_alt):
-                self.canv.setStrokeColor(TEXT)
-                self.canv.setLineWidth(1)
-                self.canv.rect(self.box_x, baseline - size * 0.1, size, size, fill=0)
+                draw_box(self.canv, self.box_x, self.height, self.style.fontSize)
+
+
+def box_side(font_size: float) -> float:
+    """The side of a checklist item's box beside text of `font_size`."""
+    return font_size * 0.8
+
+
+def draw_box(canvas: Canvas, x: float, top: float, font_size: float) -> tuple[float, float]:
+    """A checklist item's box (see `box_side`), `x` from its left, a little below the
+    baseline of a first line of `font_size` text whose top is `top`. Gives the box's side
+    and the baseline."""
+    size = box_side(font_size)
+    baseline = top - font_size * 0.93
+    canvas.setStrokeColor(TEXT)
+    canvas.setLineWidth(1)
+    canvas.rect(x, baseline - size * 0.1, size, size, fill=0)
+    return size, baseline
 
 
 def bullet(markup: str, style: ParagraphStyle) -> Taggable:
     """A list item of checked, escaped markup, with a bullet before it."""
-    made = _SharedParagraph(markup, style, bulletText="•", frags=_parsed(markup, style))
-    made._markup = markup
-    return made
+    return _shared(_SharedParagraph, markup, style, "•")
 
 
 def check_item(
@@ -131,14 +153,7 @@ def check_item(
 ) -> CheckItem:
     """A checklist item of checked, escaped markup; with an X in its box, set in
     `chosen_style`, when that is given; `box` says what the box is, to a screen reader."""
-    bullet = "X" if chosen_style else " "
-    made = CheckItem(
-        markup,
-        chosen_style or style,
-        bulletText=bullet,
-        frags=_parsed(markup, chosen_style or style),
-    )
-    made._markup = markup
+    made = _shared(CheckItem, markup, chosen_style or style, "X" if chosen_style else " ")
     made.box_x = style.bulletIndent
     made.box_alt = box
     return made

@@ -710,12 +710,11 @@ def tag(
     *,
     parent: StructNode | None = None,
     alt: str | None = None,
-    lang: str | None = None,
 ) -> _T:
     """`flowable`, to be drawn as an element of `role`: "P", "H1".."H3", "Figure" (give
     `alt`), "LI" (its Lbl and LBody are made for it), ...; `parent` declares where it goes
     (a list's L)."""
-    node = StructNode(role, parent=parent, alt=alt, lang=lang)
+    node = StructNode(role, parent=parent, alt=alt)
     if role == "LI":
         StructNode("Lbl", parent=node)
         StructNode("LBody", parent=node)

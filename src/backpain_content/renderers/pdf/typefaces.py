@@ -25,12 +25,14 @@ from reportlab.pdfbase.ttfonts import TTFont
 
 from ...errors import ContentError
 from ..fonts import (
-    FONT_PACKAGES,
     font_files,
+    font_package,
+    harfbuzz_installed,
     needs_shaping,
     script_name,
     script_of,
     script_of_language,
+    scripts_of,
     supported,
 )
 from ..shared import direction
@@ -48,7 +50,6 @@ class Face:
     bold: str
     charset: frozenset[int]
     shaping: bool = False
-    has_bold: bool = True
     chars: frozenset[str] = field(init=False, repr=False, compare=False)
     """The characters of `charset`, which sets of a text's characters are compared with."""
 
@@ -90,7 +91,7 @@ def _face(script: str) -> Face | None:
                 )
             font = cast(TTFont, pdfmetrics.getFont(name))  # registered above, TrueType
             charset = frozenset(font.face.charToGlyph)
-            face = Face(name, bold, charset, files.shaping, files.bold is not None)
+            face = Face(name, bold, charset, files.shaping)
         _FACES[script] = face
         return face
 
@@ -104,8 +105,6 @@ class Typeface:
     """How a handout in one language sets its text: the family of the language's script,
     the direction its lines run, and how they break (CJK text breaks between characters)."""
 
-    language: str
-    script: str
     base: Face
     direction: Literal["ltr", "rtl"]
     cjk: bool
@@ -120,13 +119,11 @@ class Typeface:
         installed font can draw a word of it (without the characters, for `personal`
         text). Which font draws each word is settled per paragraph (`fonts_for`)."""
         text = unicodedata.normalize("NFC", text)
-        if self.base.draws(text):
-            return html.escape(text, quote=False)
-        pieces = _WORDS.split(text)
-        for word in pieces:
-            if word and not word.isspace() and not self.base.draws(word):
-                self._face_for(field, word, personal)
-        return html.escape("".join(pieces), quote=False)
+        if not self.base.draws(text):
+            for word in text.split():
+                if not self.base.draws(word):
+                    self._face_for(field, word, personal)
+        return html.escape(text, quote=False)
 
     def shaped(self, markup: str) -> bool:
         """Whether `markup` has letters of a script that must be shaped (Arabic words in an
@@ -178,7 +175,7 @@ class Typeface:
         return "".join(out)
 
     def _face_for(self, field: str, word: str, personal: bool) -> Face:
-        scripts = {script_of(char) for char in word} - {"Zyyy"}
+        scripts = scripts_of(word)
         candidates = [VERA, *(_face(script) for script in sorted(scripts)), _face("Latn")]
         for face in candidates:
             if face is not None and face.draws(word):
@@ -201,7 +198,7 @@ class Typeface:
         if script == "Zyyy":
             what = f"symbols the handout cannot print{shown}: no font has them (nor colour emoji)"
         elif supported(script):
-            package = FONT_PACKAGES.get(script, "fonts-noto-core")
+            package = font_package(script)
             what = (
                 f"{script_name(script)} characters the handout cannot print{shown}: no "
                 f"installed font has them; install the Debian package {package}, or put a "
@@ -223,7 +220,7 @@ def typeface(language: str) -> Typeface:
     if script != "Latn":
         found = _face(script)
         if found is None:
-            package = FONT_PACKAGES.get(script, "fonts-noto-core")
+            package = font_package(script)
             raise ContentError(
                 None,
                 "language",
@@ -234,13 +231,11 @@ def typeface(language: str) -> Typeface:
         base = found
         if needs_shaping(script):
             _shaping_available("language")
-    return Typeface(language, script, base, side, script in ("Hani", "Hang"))
+    return Typeface(base, side, script in ("Hani", "Hang"))
 
 
 def _shaping_available(field: str) -> None:
-    import importlib.util
-
-    if importlib.util.find_spec("uharfbuzz") is None:
+    if not harfbuzz_installed():
         raise ContentError(
             None,
             field,

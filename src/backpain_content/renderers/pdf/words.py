@@ -29,11 +29,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, Paragraph
 
-from .flowables import laid_out
+from ..fonts import harfbuzz_installed
+from .flowables import box_side, draw_box, laid_out
 from .styles import TEXT
 from .tagging import Taggable, tags_of
 
-__all__ = ["WordParagraph", "visual", "visual_order"]
+__all__ = ["WordParagraph", "visual_order"]
 
 _TAG = re.compile(r"<(/?)(b|a|font)\b([^>]*)>")
 _FACE = re.compile(r'<font face="([^"]+)">')
@@ -96,11 +97,6 @@ def _kind(word: str) -> str:
     return "n" if number else "-"
 
 
-def visual(words: list[str], direction: Literal["ltr", "rtl"]) -> list[str]:
-    """A line's words from left to right (see `visual_order`)."""
-    return [words[index] for index in visual_order(words, direction)]
-
-
 def visual_order(words: list[str], direction: Literal["ltr", "rtl"]) -> list[int]:
     """The indices of a line's words from left to right. In a right-to-left line: the
     reading order reversed, each run of left-to-right words and numbers (and the
@@ -147,15 +143,8 @@ def _word_style(style: ParagraphStyle, font: str) -> ParagraphStyle:
         wordWrap=None,
         # Every word shaped (HarfBuzz joins and orders its letters; `typefaces` made sure
         # it is installed wherever a word needs it).
-        shaping=1 if _harfbuzz() else 0,
+        shaping=1 if harfbuzz_installed() else 0,
     )
-
-
-@functools.cache
-def _harfbuzz() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("uharfbuzz") is not None
 
 
 def _in_its_font(word: str, style: ParagraphStyle) -> tuple[str, ParagraphStyle]:
@@ -173,11 +162,18 @@ def _word_paragraph(word: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(*_in_its_font(word, style))
 
 
-def _drawn_word(word: str, style: ParagraphStyle, width: float) -> Paragraph:
+def _drawn_word(
+    word: str, style: ParagraphStyle, width: float, height: float, personal: bool
+) -> Paragraph:
     """One word laid out to be drawn, `width` wide: parsed, shaped and broken once for
     every time the word is drawn (see `flowables.laid_out`), as most words of a guide
-    recur. A new paragraph each time, so that drawing sets nothing on a shared one."""
+    recur; a patient's words afresh, so that nothing of them is kept. A new paragraph each
+    time, so that drawing sets nothing on a shared one."""
     markup, own = _in_its_font(word, style)
+    if personal:
+        made = Paragraph(markup, own)
+        made.wrap(width, height)
+        return made
     return laid_out(markup, own, width)
 
 
@@ -301,11 +297,7 @@ class WordParagraph(Taggable):
             y = self.height - (index + 1) * style.leading
             # In reading order: the structure tree reads marked content in drawing order.
             for at, (word, width) in enumerate(line):
-                if self.personal:  # a patient's words are laid out afresh: nothing kept
-                    paragraph = _word_paragraph(word, style)
-                    paragraph.wrap(width + 1, style.leading * 2)
-                else:
-                    paragraph = _drawn_word(word, style, width + 1)
+                paragraph = _drawn_word(word, style, width + 1, style.leading * 2, self.personal)
                 # Every word marked alike, shaped or not, so that a reader places them all
                 # the same way: the marked content begins where the word does (moved there
                 # first), and a space follows each word, so that words do not run together.
@@ -349,12 +341,10 @@ class WordParagraph(Taggable):
         style, canvas = self.style, self.canv
         baseline = self.height - style.fontSize * 0.93
         rtl = self.direction == "rtl"
-        size = style.fontSize * 0.8
         if self.box:
-            x = self.width - style.bulletIndent - size if rtl else style.bulletIndent
-            canvas.setStrokeColor(TEXT)
-            canvas.setLineWidth(1)
-            canvas.rect(x, baseline - size * 0.1, size, size, fill=0)
+            side = box_side(style.fontSize)
+            x = self.width - style.bulletIndent - side if rtl else style.bulletIndent
+            size, baseline = draw_box(canvas, x, self.height, style.fontSize)
             if self.chosen:
                 canvas.setFillColor(TEXT)
                 canvas.setFont(style.bulletFontName, size * 0.8)
