@@ -58,6 +58,7 @@ from __future__ import annotations
 import contextlib
 import html
 import re
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
@@ -872,6 +873,13 @@ class _Indirect(PDFDictionary):
 _KEEP_EMPTY: Final = frozenset({"TD", "TH", "TR", "Document"})
 
 
+_SAVING = threading.Lock()
+"""Held while a PDF is written out: ReportLab subsets each TrueType font by seeking and
+reading in the font's one file image, which every document shares, so two documents
+subsetting one font at once read at each other's places (a wrong glyph, or an IndexError
+that a burst of renders from many threads met)."""
+
+
 class TaggedCanvas(Canvas):
     """A Canvas that writes a tagged PDF with the structure its `Tagger` records.
 
@@ -934,7 +942,8 @@ class TaggedCanvas(Canvas):
 
     def save(self) -> None:
         self._finish_tagging()
-        super().save()
+        with _SAVING:
+            super().save()
 
     def _finish_tagging(self) -> None:
         run = self.tagger.run

@@ -20,6 +20,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import threading
 import unicodedata
 from collections.abc import Iterator
 from typing import Literal
@@ -162,6 +163,12 @@ def _word_paragraph(word: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(*_in_its_font(word, style))
 
 
+_SHAPING = threading.Lock()
+"""Held while a word is laid out, and so shaped: ReportLab gives a shaped glyph that has no
+character of its own the next free private-use character of its font, a font that every
+document shares, and two threads doing that at once could give two glyphs the same one."""
+
+
 def _drawn_word(
     word: str, style: ParagraphStyle, width: float, height: float, personal: bool
 ) -> Paragraph:
@@ -170,11 +177,12 @@ def _drawn_word(
     recur; a patient's words afresh, so that nothing of them is kept. A new paragraph each
     time, so that drawing sets nothing on a shared one."""
     markup, own = _in_its_font(word, style)
-    if personal:
-        made = Paragraph(markup, own)
-        made.wrap(width, height)
-        return made
-    return laid_out(markup, own, width)
+    with _SHAPING:
+        if personal:
+            made = Paragraph(markup, own)
+            made.wrap(width, height)
+            return made
+        return laid_out(markup, own, width)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -185,7 +193,8 @@ def _shared_width(word: str, style: ParagraphStyle) -> float:
 def _width(word: str, style: ParagraphStyle) -> float:
     """The shaped width of one word, as ReportLab sets it."""
     paragraph = _word_paragraph(word, style)
-    paragraph.wrap(1e6, 1e6)
+    with _SHAPING:
+        paragraph.wrap(1e6, 1e6)
     return float(paragraph.getActualLineWidths0()[0])
 
 
