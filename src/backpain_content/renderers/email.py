@@ -98,7 +98,7 @@ def _mailbox(name: str, display: str | None, address: str, field: str) -> str:
     return value
 
 
-def _plan_lines(plan: PatientPlan, labels: Labels) -> list[str]:
+def _plan_line(plan: PatientPlan, labels: Labels) -> str:
     """What the message says of a patient's plan: their next appointment and their
     physiotherapist, and that the guide attached is theirs."""
     if plan.next_appointment:
@@ -107,7 +107,7 @@ def _plan_lines(plan: PatientPlan, labels: Labels) -> list[str]:
         )
     else:
         first = labels.email_plan_physiotherapist.format(physiotherapist=plan.physiotherapist)
-    return [first, labels.email_plan_attached]
+    return f"{first} {labels.email_plan_attached}"
 
 
 def build_guide_email(
@@ -146,6 +146,7 @@ def build_guide_email(
         epub = render_epub(article, clinic=clinic, plan=plan)
 
     subject = labels.email_subject.format(clinic=clinic.name, title=article.title)
+    rtl = direction(article.language) == "rtl"
     context = {
         "article": article,
         "clinic": clinic,
@@ -162,11 +163,11 @@ def build_guide_email(
         if name
         else labels.email_greeting,
         "intro": labels.email_intro.format(title=article.title, clinic=phrase),
-        "plan_lines": _plan_lines(plan, labels) if plan else [],
-        # Mail clients know no logical CSS properties: the side lists indent from, by hand.
-        "rtl": direction(article.language) == "rtl",
+        "plan_line": _plan_line(plan, labels) if plan else "",
+        "rtl": rtl,
         "langs": Langs(article),
-        "start": "right" if direction(article.language) == "rtl" else "left",
+        # Mail clients know no logical CSS properties: the side lists indent from, by hand.
+        "start": "right" if rtl else "left",
     }
     env = environment()
     message = EmailMessage(policy=_POLICY)

@@ -276,6 +276,10 @@ class ReferenceNumbers(dict[str, int]):
         """The numbers and ids of `sources`, in number order, as a citation shows them."""
         return sorted((self[source], source) for source in sources)
 
+    def label(self, sources: Sequence[str]) -> str:
+        """A citation as plain text: `[1, 3]`."""
+        return "[" + ", ".join(str(number) for number, _ in self.cite(sources)) + "]"
+
 
 def reference_numbers(article: Article) -> ReferenceNumbers:
     """Each reference's number in the guide's list of sources, counting from 1."""
