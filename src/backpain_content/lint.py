@@ -136,11 +136,7 @@ def _title_findings(article: Article) -> Iterator[Finding]:
         (name, [item.title for item in getattr(article, name).items], False)
         for name in ("mechanisms", "causes", "lifestyle", "therapies")
     ]
-    items = [
-        (f"safety.{kind}.items[{index}]", item.title)
-        for kind, group in article.safety.groups()
-        for index, item in enumerate(group.items)
-    ]
+    items = [(at, item.title) for at, item in article.safety.located_items()]
     for name, titles, with_case in groups:
         yield from _odd_titles([(f"{name}.items[{i}]", t) for i, t in enumerate(titles)], with_case)
     yield from _odd_titles(items, True)
@@ -177,15 +173,12 @@ def lint(article: Article, *, today: datetime.date | None = None) -> Report:
     ]
     findings += _title_findings(article)
     kinds = {reference.id: reference.kind for reference in article.references}
-    for kind, group in article.safety.groups():
-        for index, item in enumerate(group.items):
-            field = f"safety.{kind}.items[{index}].sources"
-            if not item.sources:
-                findings.append(Finding(field, "names no reference: every safety claim needs one"))
-            elif not any(kinds[source] in STRONG_SOURCES for source in item.sources):
-                findings.append(
-                    Finding(field, "rests on no regulator, public health service or study")
-                )
+    for at, item in article.safety.located_items():
+        field = f"{at}.sources"
+        if not item.sources:
+            findings.append(Finding(field, "names no reference: every safety claim needs one"))
+        elif not any(kinds[source] in STRONG_SOURCES for source in item.sources):
+            findings.append(Finding(field, "rests on no regulator, public health service or study"))
     cited = set(article.safety.cited())
     for index, reference in enumerate(article.references):
         if reference.id not in cited:

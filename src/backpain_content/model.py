@@ -384,12 +384,20 @@ class SafetySection(Record):
         """The groups with their names, in reading order."""
         return tuple((kind, getattr(self, kind)) for kind in SAFETY_GROUPS)
 
+    def located_items(self) -> tuple[tuple[str, SafetyItem], ...]:
+        """Every item with where it is, as errors name fields
+        (`safety.urgent_signs.items[0]`), in reading order."""
+        return tuple(
+            (f"safety.{kind}.items[{index}]", item)
+            for kind, group in self.groups()
+            for index, item in enumerate(group.items)
+        )
+
     def cited(self) -> tuple[str, ...]:
         """Every reference id the section cites, in the order first cited."""
         ids = [*self.sources]
-        for _, group in self.groups():
-            for item in group.items:
-                ids.extend(item.sources)
+        for _, item in self.located_items():
+            ids.extend(item.sources)
         return tuple(dict.fromkeys(ids))
 
 
@@ -456,9 +464,7 @@ class Article(Record):
                 raise ValueError(f"references[{index}].id {reference.id!r} is used twice")
             known.add(reference.id)
         paths = [("safety.sources", self.safety.sources)]
-        for kind, group in self.safety.groups():
-            for index, item in enumerate(group.items):
-                paths.append((f"safety.{kind}.items[{index}].sources", item.sources))
+        paths += [(f"{at}.sources", item.sources) for at, item in self.safety.located_items()]
         for path, sources in paths:
             for position, source in enumerate(sources):
                 if source not in known:
