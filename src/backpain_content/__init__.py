@@ -16,6 +16,8 @@ from .formats import FORMATS, Format, Rendered, render
 from .labels import Labels, labels_for
 from .model import (
     SECTION_NAMES,
+    AftercareItem,
+    AftercareSection,
     Article,
     Cause,
     CausesSection,
@@ -27,13 +29,18 @@ from .model import (
     MechanismsSection,
     PatientPlan,
     Provenance,
+    Question,
+    QuestionsSection,
     Reference,
+    ResearchFinding,
+    ResearchSection,
     Review,
     SafetyGroup,
     SafetyItem,
     SafetySection,
     SectionName,
     SessionGuidance,
+    SourcedItem,
     TherapiesSection,
     Therapy,
     default_clinic,
@@ -42,12 +49,14 @@ from .options import PAPERS, EpubOptions, HandoutOptions, HtmlOptions, Paper
 from .output import export
 from .renderers.epub import render_epub
 from .renderers.html import render_html, stylesheet
-from .renderers.pdf import render_brochure, render_pdf, render_poster
+from .renderers.pdf import render_before_session, render_brochure, render_pdf, render_poster
 
 __all__ = [
     "FORMATS",
     "PAPERS",
     "SECTION_NAMES",
+    "AftercareItem",
+    "AftercareSection",
     "Article",
     "Cause",
     "CausesSection",
@@ -67,8 +76,12 @@ __all__ = [
     "Paper",
     "PatientPlan",
     "Provenance",
+    "Question",
+    "QuestionsSection",
     "Reference",
     "Rendered",
+    "ResearchFinding",
+    "ResearchSection",
     "Review",
     "SafetyGroup",
     "SafetyItem",
@@ -76,6 +89,7 @@ __all__ = [
     "SectionName",
     "SessionGuidance",
     "SmtpSettings",
+    "SourcedItem",
     "TherapiesSection",
     "Therapy",
     "__version__",
@@ -90,6 +104,7 @@ __all__ = [
     "load_clinic",
     "load_plan",
     "render",
+    "render_before_session",
     "render_brochure",
     "render_epub",
     "render_html",

@@ -138,7 +138,7 @@ def _html_page(
 
 
 def _handout(
-    large_print: bool,
+    large_print: bool, before: bool = False
 ) -> Callable[[Article, Clinic | None, Paper, PatientPlan | None], Output]:
     def render(
         article: Article, clinic: Clinic | None, paper: Paper, plan: PatientPlan | None
@@ -147,7 +147,7 @@ def _handout(
         from .renderers.pdf.handout import build_handout
 
         options = HandoutOptions(paper=paper, large_print=large_print)
-        handout = build_handout(article, clinic, options, plan)
+        handout = build_handout(article, clinic, options, plan, before=before)
         return Output(handout.pdf, handout.pages, page_limit(options))
 
     return render
@@ -188,6 +188,22 @@ FORMATS: tuple[Format, ...] = (
         "application/pdf",
         "large-print handout (18 pt)",
         _handout(True),
+    ),
+    Format(
+        "before",
+        ".before-session.pdf",
+        "application/pdf",
+        "2-page sheet to read before a first session: consent, risks, questions",
+        _handout(False, before=True),
+        personal=False,
+    ),
+    Format(
+        "before-large",
+        ".before-session.large-print.pdf",
+        "application/pdf",
+        "the sheet before a first session in large print (18 pt)",
+        _handout(True, before=True),
+        personal=False,
     ),
     Format(
         "epub",

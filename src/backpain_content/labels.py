@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, Field, ValidationInfo, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
 from .fields import Record, _check_line, _check_text
 
@@ -37,6 +37,8 @@ PLACEHOLDERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         ("translation_reviewed_by", ("name", "role", "date"), ()),
         ("accessed", ("date",), ()),
         ("clinic_in_location", ("name", "location"), ()),
+        ("clinic_voice", ("clinic",), ()),
+        ("independent", ("clinic",), ()),
         ("sessions_range", ("min", "max"), ()),
         ("plan_for", ("patient",), ()),
         ("plan_range", ("min", "max"), ()),
@@ -102,6 +104,19 @@ class Labels(Record):
     """When a reference was read, with `{date}`."""
     disclaimer: Word
     """The general-information note every output carries."""
+    clinic_voice: Word
+    """Where the source article begins: that its text is the clinic's own description of
+    its service, with `{clinic}` (the article's clinic)."""
+    independent: Word
+    """Under each section the guide adds: written from the sources listed, not by the
+    article's clinic, with `{clinic}`."""
+    safety_pointer: Word
+    """The brochure's and poster's one line on safety: ask about side effects and risks,
+    and see the guide."""
+    before_title: Word
+    """Title of the sheet to read before a first session (consent, risks, questions)."""
+    before_pointer: Word
+    """The handout's line that points to the "before your first session" sheet."""
     clinic_in_location: Word
     """How a clinic is named with its location, with `{name}` and `{location}`."""
     term_separator: Word
@@ -221,6 +236,16 @@ class Labels(Record):
     untranslated: Word
     """Says that some parts are not translated yet and are shown in the source language."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _added_since(cls, data: object) -> object:
+        """Labels saved in a translated guide before a label was added keep loading: the
+        new ones come from the package's English until the guide is translated again."""
+        if isinstance(data, dict) and any(name not in data for name in ADDED_IN_3):
+            english = _english()
+            data = {**{name: english[name] for name in ADDED_IN_3}, **data}
+        return data
+
     @field_validator("*")
     @classmethod
     def _placeholders_kept(cls, value: object, info: ValidationInfo) -> object:
@@ -233,6 +258,16 @@ class Labels(Record):
         if required - found:
             raise ValueError(f"has lost {{{sorted(required - found)[0]}}}")
         return value
+
+
+ADDED_IN_3 = ("clinic_voice", "independent", "safety_pointer", "before_title", "before_pointer")
+"""The labels version 3.0 of the guide added, which older translated guides lack."""
+
+
+@functools.cache
+def _english() -> dict[str, str]:
+    data = tomllib.loads((_LABELS / "en.toml").read_text(encoding="utf-8"))
+    return {name: data[name] for name in ADDED_IN_3}
 
 
 @functools.cache

@@ -1,6 +1,8 @@
 """Checks for content editors beyond what makes a guide loadable: reading level of every
-summary, consistent item titles, sources for every safety item, no unused reference, and
-a review that is not past due.
+summary and of the safety text, consistent item titles, sources for every item the guide
+itself says, summaries that keep their body's numbers and qualifiers, degrees written with
+the degree sign, short citations that name their publisher, no unused reference, and a
+review that is not past due.
 
 Reading level needs textstat, the optional extra `lint` (`pip install
 'backpain-content[lint]'`); without it, or for a language other than English, whose
@@ -11,17 +13,74 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .model import Article
-from .translate import summaries
+from .fields import field_path
+from .model import GUIDE_SECTIONS, Article
+from .translate import entries, summaries
 
-__all__ = ["MAX_GRADE", "Finding", "Report", "SummaryScore", "lint"]
+__all__ = [
+    "MAX_BODY_GRADE",
+    "MAX_GRADE",
+    "QUALIFIERS",
+    "Finding",
+    "Report",
+    "SummaryScore",
+    "lint",
+    "own_text",
+]
 
 MAX_GRADE = 8.0
 """The highest Flesch-Kincaid grade a summary may read at."""
+MAX_BODY_GRADE = 10.0
+"""The highest Flesch-Kincaid grade the full text of the guide's own sections (research,
+safety, questions, aftercare: their introductions and items) may read at."""
+
+QUALIFIERS = (
+    "unexplained",
+    "both",
+    "new",
+    "sudden",
+    "constant",
+    "severe",
+    "heavy",
+    "major",
+    "recent",
+    "usually",
+    # French, where most of them follow the word they qualify ("perte de poids inexpliquée").
+    "inexpliquée",
+    "inexpliqué",
+    "deux",
+    "nouvelle",
+    "nouveau",
+    "soudaine",
+    "soudain",
+    "constante",
+    "constant",
+    "grave",
+    "graves",
+    "abondant",
+    "abondante",
+    "majeure",
+    "récente",
+    "récent",
+    "habituellement",
+    "généralement",
+)
+"""Words that change what a warning or a risk means ("unexplained weight loss", "both
+legs"): a summary that keeps a word they qualify keeps them too."""
+
+# A figure that says when to act or for how long (38 °C, 72 hours; in English and French)
+# or whom to call (911, 811). Percentages are left out: a summary may give a risk in words.
+_KEY_NUMBER = re.compile(
+    r"(?<![\w.,])(\d+(?:[.,]\d+)?)(?:\s?°\s?[CF]|(?=[\s\u00a0\u202f]"
+    r"(?:hours?|minutes?|days?|weeks?|heures?|jours?|semaines?)\b))"
+    r"|(?<![\w.,])(9-?1-?1|8-?1-?1)(?!\w)"
+)
+_ORDINAL_AS_DEGREE = re.compile(r"\d\s?[º˚]\s?[CF]?|[º˚]\s?[CF]\b")
 
 STRONG_SOURCES = ("regulator", "public health service", "peer-reviewed study")
 """Kinds of reference a safety item should rest on at least one of."""
@@ -159,10 +218,96 @@ def _odd_titles(titled: list[tuple[str, str]], with_case: bool) -> Iterator[Find
                 )
 
 
+def _numbers(text: str) -> set[str]:
+    """The key figures of `text` (38 in "38 °C", 72 in "72 hours", 911), as written."""
+    return {(match[1] or match[2]).replace("-", "") for match in _KEY_NUMBER.finditer(text)}
+
+
+def _dropped(body: str, summary: str, language: str) -> Iterator[str]:
+    """What `summary` leaves out of `body` that changes its meaning: a key figure, or a
+    qualifier before a word the summary keeps ("weight loss" without "unexplained")."""
+    for number in sorted(_numbers(body) - _numbers(summary)):
+        yield f"drops {number}, which its body gives"
+    said = set(re.findall(r"\w+", summary.casefold()))
+    words = re.findall(r"\w+", body.casefold())
+    for qualifier in dict.fromkeys(QUALIFIERS):
+        if qualifier in said:
+            continue
+        for at, word in enumerate(words):
+            if word != qualifier:
+                continue
+            # The nearest word of four letters or more after it (and in French, where most
+            # qualifiers follow their word, before it too): what it qualifies.
+            before = ""
+            if language.startswith("fr"):
+                before = next((w for w in reversed(words[max(0, at - 3) : at]) if len(w) > 3), "")
+            after = next((w for w in words[at + 1 : at + 4] if len(w) > 3), "")
+            kept = [w for w in (after, before) if w in said and w not in QUALIFIERS]
+            if kept:
+                yield f"drops '{qualifier}' before or after '{kept[0]}', as its body has it"
+                break
+
+
+def _words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in folded if not unicodedata.combining(char))
+    return re.findall(r"[^\W_]+", plain)
+
+
+_MINOR = frozenset({"of", "the", "and", "for", "in", "on", "de", "du", "des", "la", "le", "et"})
+
+
+def _names_publisher(label: str, publisher: str) -> bool:
+    """Whether a reference's short `label` names its publisher: it begins as the
+    publisher's name (or a study's first author) does, or with its initials (`HQCA`)."""
+    said = [word for word in _words(label) if not (word.isdigit() and len(word) == 4)]
+    name = _words(publisher)
+    if not said or not name:
+        return False
+    if said[0] == name[0]:
+        return True
+    initials = "".join(word[0] for word in name if word not in _MINOR)
+    return len(said[0]) > 1 and initials.startswith(said[0])
+
+
+def own_text(article: Article) -> list[tuple[str, str]]:
+    """The full text of the guide's own sections, with its field: each introduction (its
+    paragraphs together) and each item's body."""
+    found = [
+        (f"{name}.intro", " ".join(getattr(article, name).intro))
+        for name in GUIDE_SECTIONS
+        if getattr(article, name) is not None
+    ]
+    return found + [(f"{at}.body", item.body) for at, item in article.sourced_items()]
+
+
+def _text_findings(article: Article, grades: dict[str, float]) -> Iterator[Finding]:
+    """What the guide's own sections say: text too hard to read, safety summaries that
+    drop what their body says, the ordinal sign for a degree."""
+    for field, _ in own_text(article):
+        grade = grades.get(field)
+        if grade is not None and grade > MAX_BODY_GRADE:
+            yield Finding(field, f"reads at grade {grade:.1f}, above {MAX_BODY_GRADE:g}")
+    for at, item in article.sourced_items():
+        if at.startswith(("safety.", "aftercare.")):
+            for problem in _dropped(item.body, item.summary, article.language):
+                yield Finding(f"{at}.summary", problem)
+    for field, text in _every_text(article):
+        if _ORDINAL_AS_DEGREE.search(text):
+            yield Finding(field, "writes a degree with the ordinal sign º (or ˚): use ° (U+00B0)")
+
+
+def _every_text(article: Article) -> Iterator[tuple[str, str]]:
+    """Every string of the guide's own text (not its labels), with its field."""
+    for entry in entries(article):
+        if not entry.key.startswith("labels."):
+            yield field_path(entry.path), entry.text
+
+
 def lint(article: Article, *, today: datetime.date | None = None) -> Report:
     """The reading grade of every summary, and what an editor should look at."""
     found = summaries(article)
-    grades, skipped = _grades(article, found)
+    grades, skipped = _grades(article, found + own_text(article))
     scores = tuple(
         SummaryScore(field, len(text.split()), grades.get(field)) for field, text in found
     )
@@ -172,18 +317,27 @@ def lint(article: Article, *, today: datetime.date | None = None) -> Report:
         if score.grade is not None and score.grade > MAX_GRADE
     ]
     findings += _title_findings(article)
+    findings += _text_findings(article, grades)
     kinds = {reference.id: reference.kind for reference in article.references}
-    for at, item in article.safety.located_items():
+    for at, item in article.sourced_items():
         field = f"{at}.sources"
         if not item.sources:
-            findings.append(Finding(field, "names no reference: every safety claim needs one"))
+            findings.append(Finding(field, "names no reference: every claim needs one"))
         elif not any(kinds[source] in STRONG_SOURCES for source in item.sources):
             findings.append(Finding(field, "rests on no regulator, public health service or study"))
-    cited = set(article.safety.cited())
+    cited = set(article.cited())
     for index, reference in enumerate(article.references):
         if reference.id not in cited:
             findings.append(
                 Finding(f"references[{index}]", f"{reference.id!r} is cited by no item")
+            )
+        if not _names_publisher(reference.label, reference.publisher):
+            findings.append(
+                Finding(
+                    f"references[{index}].label",
+                    "does not name the reference's publisher (or first author): "
+                    "a short citation begins as its publisher's name does",
+                )
             )
     due = article.provenance.review_due
     if due < (today or datetime.date.today()):

@@ -28,9 +28,13 @@ from .fields import (
 from .labels import Labels
 
 __all__ = [
+    "ARTICLE_SECTIONS",
     "CLINIC_PLACEHOLDER",
+    "GUIDE_SECTIONS",
     "SAFETY_GROUPS",
     "SECTION_NAMES",
+    "AftercareItem",
+    "AftercareSection",
     "Article",
     "Cause",
     "CausesSection",
@@ -43,8 +47,12 @@ __all__ = [
     "MechanismsSection",
     "PatientPlan",
     "Provenance",
+    "Question",
+    "QuestionsSection",
     "Record",
     "Reference",
+    "ResearchFinding",
+    "ResearchSection",
     "Review",
     "SafetyGroup",
     "SafetyItem",
@@ -53,6 +61,7 @@ __all__ = [
     "SectionName",
     "SessionGuidance",
     "Slug",
+    "SourcedItem",
     "Text",
     "TherapiesSection",
     "Therapy",
@@ -323,8 +332,9 @@ class Reference(Record):
     """The language of its title, which stays as published in every translation."""
 
 
-class SafetyItem(Record):
-    """One thing a patient should know about safety, resting on the references it cites."""
+class SourcedItem(Record):
+    """One thing the guide itself says (not the source article), resting on the
+    references it cites."""
 
     id: Slug
     """Stable identifier, such as `soreness-after-needling`."""
@@ -333,9 +343,31 @@ class SafetyItem(Record):
     body: Text
     """What the sources say, in plain words, figures exactly as the sources give them."""
     summary: Summary
-    """Plain-language version of the body for handouts: at most 25 words, only the body's claims."""
+    """Plain-language version of the body for handouts: at most 25 words, only the body's
+    claims, never more reassuring than the body."""
     sources: tuple[Slug, ...] = ()
     """The ids of the references the item rests on (`lint` flags an item with none)."""
+
+
+class SafetyItem(SourcedItem):
+    """One thing a patient should know about safety, resting on the references it cites."""
+
+
+class ResearchFinding(SourcedItem):
+    """What studies or public guidance found about the treatment, resting on them."""
+
+
+class AftercareItem(SourcedItem):
+    """What to expect or do after a session: what is normal, what is not, whom to call."""
+
+
+class Question(Record):
+    """A question a patient may ask their clinician before treatment."""
+
+    id: Slug
+    """Stable identifier, such as `other-options`."""
+    text: Line
+    """The question, as the patient would ask it."""
 
 
 class SafetyGroup(Record):
@@ -347,19 +379,29 @@ class SafetyGroup(Record):
     """The items, in reading order."""
 
 
-SafetyKind = Literal["side_effects", "serious_risks", "tell_your_physio", "urgent_signs"]
-SAFETY_GROUPS: tuple[SafetyKind, ...] = (
+SafetyKind = Literal[
+    "consent",
     "side_effects",
     "serious_risks",
     "tell_your_physio",
+    "lower_your_risk",
+    "urgent_signs",
+]
+SAFETY_GROUPS: tuple[SafetyKind, ...] = (
+    "consent",
+    "side_effects",
+    "serious_risks",
+    "tell_your_physio",
+    "lower_your_risk",
     "urgent_signs",
 )
 """The safety section's groups, in reading order."""
 
 
 class SafetySection(Record):
-    """Side effects, serious risks, who should tell their physiotherapist first, and the
-    back-pain warning signs that need urgent care: written for this guide from its references."""
+    """What consent means, side effects, serious risks, who should tell their clinician
+    first, how to lower the risk, and the warning signs that need urgent care: written for
+    this guide from its references."""
 
     heading: Line
     """The section's heading."""
@@ -371,18 +413,23 @@ class SafetySection(Record):
     """Plain-language version of the introduction for handouts: at most 25 words."""
     sources: tuple[Slug, ...] = ()
     """The ids of the references the introduction rests on."""
+    consent: SafetyGroup | None = None
+    """What the patient must be told before agreeing to treatment, as a list to check."""
     side_effects: SafetyGroup
     """Common, mild side effects and how long they usually last."""
     serious_risks: SafetyGroup
     """Rare, serious risks, and what to do if one happens."""
     tell_your_physio: SafetyGroup
-    """Who should tell their physiotherapist before treatment."""
+    """Who should tell their clinician before treatment."""
+    lower_your_risk: SafetyGroup | None = None
+    """What the patient can do to lower the risk."""
     urgent_signs: SafetyGroup
-    """Back-pain warning signs that need urgent or emergency care."""
+    """Warning signs that need urgent or emergency care."""
 
     def groups(self) -> tuple[tuple[SafetyKind, SafetyGroup], ...]:
-        """The groups with their names, in reading order."""
-        return tuple((kind, getattr(self, kind)) for kind in SAFETY_GROUPS)
+        """The groups the section has, with their names, in reading order."""
+        found = ((kind, getattr(self, kind)) for kind in SAFETY_GROUPS)
+        return tuple((kind, group) for kind, group in found if group is not None)
 
     def located_items(self) -> tuple[tuple[str, SafetyItem], ...]:
         """Every item with where it is, as errors name fields
@@ -401,8 +448,52 @@ class SafetySection(Record):
         return tuple(dict.fromkeys(ids))
 
 
+class _GuideSection(Record):
+    heading: Line
+    """The section's heading."""
+    short_heading: Line
+    """A short plain-language heading for handouts."""
+    intro: Paragraphs
+    """Paragraphs before the items."""
+    summary: Summary
+    """Plain-language version of the introduction for handouts: at most 25 words."""
+    sources: tuple[Slug, ...] = ()
+    """The ids of the references the introduction rests on."""
+
+
+class ResearchSection(_GuideSection):
+    """What reviews of the studies found, what public guidance recommends first, and what
+    is not known: written for this guide from its references, apart from the article."""
+
+    items: Annotated[tuple[ResearchFinding, ...], Field(min_length=1)]
+    """The findings, in reading order."""
+
+
+class QuestionsSection(_GuideSection):
+    """Questions a patient may ask before agreeing to treatment: a list to take along."""
+
+    items: Annotated[tuple[Question, ...], Field(min_length=1)]
+    """The questions, in reading order."""
+
+
+class AftercareSection(_GuideSection):
+    """After a session: what is normal, what is not, and whom to call for what."""
+
+    items: Annotated[tuple[AftercareItem, ...], Field(min_length=1)]
+    """The items, in reading order."""
+
+
 SectionName = Literal[
-    "mechanisms", "causes", "sessions", "lifestyle", "therapies", "safety", "closing"
+    "mechanisms",
+    "causes",
+    "sessions",
+    "lifestyle",
+    "therapies",
+    "closing",
+    "research",
+    "safety",
+    "questions",
+    "aftercare",
 ]
 SECTION_NAMES: tuple[SectionName, ...] = (
     "mechanisms",
@@ -410,11 +501,18 @@ SECTION_NAMES: tuple[SectionName, ...] = (
     "sessions",
     "lifestyle",
     "therapies",
-    "safety",
     "closing",
+    "research",
+    "safety",
+    "questions",
+    "aftercare",
 )
-"""The guide's sections, in reading order: the article's, with the safety section (the
-guide's own) before the closing call to action."""
+"""The guide's sections, in reading order: the article's (the clinic's own words, to its
+closing call to action), then the guide's own, written from its references."""
+ARTICLE_SECTIONS: tuple[SectionName, ...] = SECTION_NAMES[:6]
+"""The sections that hold the source article's text, in the clinic's voice."""
+GUIDE_SECTIONS: tuple[SectionName, ...] = SECTION_NAMES[6:]
+"""The sections the guide adds from its references, independent of the clinic."""
 
 
 class Article(Record):
@@ -446,12 +544,18 @@ class Article(Record):
     """Lifestyle changes that help."""
     therapies: TherapiesSection
     """Complementary treatments."""
-    safety: SafetySection
-    """Side effects, risks and when to get help: the guide's own, from its references."""
     closing: ClosingSection
     """The closing call to action, which names the clinic."""
+    research: ResearchSection | None = None
+    """What the research says: the guide's own, from its references."""
+    safety: SafetySection
+    """Side effects, risks and when to get help: the guide's own, from its references."""
+    questions: QuestionsSection | None = None
+    """Questions to ask before treatment: the guide's own."""
+    aftercare: AftercareSection | None = None
+    """After a session, and whom to call: the guide's own, from its references."""
     references: tuple[Reference, ...] = ()
-    """The published sources the safety section cites."""
+    """The published sources the guide's own sections cite."""
     labels: Labels | None = None
     """The words the renderers print ("Contents", "Page 1 of 2") for a language the
     package has no labels for, as a translation file gives them; else the package's own."""
@@ -463,9 +567,7 @@ class Article(Record):
             if reference.id in known:
                 raise ValueError(f"references[{index}].id {reference.id!r} is used twice")
             known.add(reference.id)
-        paths = [("safety.sources", self.safety.sources)]
-        paths += [(f"{at}.sources", item.sources) for at, item in self.safety.located_items()]
-        for path, sources in paths:
+        for path, sources in self.citations():
             for position, source in enumerate(sources):
                 if source not in known:
                     raise ValueError(f"{path}[{position}] names no reference: {source!r}")
@@ -475,12 +577,56 @@ class Article(Record):
             raise ValueError(f"item id {twice[0]!r} is used twice; every item's id is its own")
         return self
 
-    def items(self) -> tuple[Mechanism | Cause | LifestyleTip | Therapy | SafetyItem, ...]:
+    def sections(self) -> tuple[SectionName, ...]:
+        """The names of the sections the guide has, in reading order."""
+        return tuple(name for name in SECTION_NAMES if getattr(self, name) is not None)
+
+    def sourced_items(self) -> tuple[tuple[str, SourcedItem], ...]:
+        """Every item the guide itself says, with where it is (`research.items[0]`,
+        `safety.urgent_signs.items[1]`), in reading order."""
+        found: list[tuple[str, SourcedItem]] = []
+        if self.research:
+            found += [(f"research.items[{i}]", item) for i, item in enumerate(self.research.items)]
+        found += self.safety.located_items()
+        if self.aftercare:
+            found += [
+                (f"aftercare.items[{i}]", item) for i, item in enumerate(self.aftercare.items)
+            ]
+        return tuple(found)
+
+    def citations(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Every list of sources the guide has, with its field (`safety.sources`), in
+        reading order."""
+        found: list[tuple[str, tuple[str, ...]]] = []
+        for name in ("research", "safety", "questions", "aftercare"):
+            part = getattr(self, name)
+            if part is not None:
+                found.append((f"{name}.sources", part.sources))
+            if name == "safety":
+                found += [
+                    (f"{at}.sources", item.sources) for at, item in self.safety.located_items()
+                ]
+            elif name in ("research", "aftercare") and part is not None:
+                found += [
+                    (f"{name}.items[{i}].sources", item.sources)
+                    for i, item in enumerate(part.items)
+                ]
+        return tuple(found)
+
+    def cited(self) -> tuple[str, ...]:
+        """Every reference id the guide cites, in the order first cited."""
+        return tuple(dict.fromkeys(source for _, sources in self.citations() for source in sources))
+
+    def items(
+        self,
+    ) -> tuple[Mechanism | Cause | LifestyleTip | Therapy | SourcedItem | Question, ...]:
         """Every item of the guide, in reading order."""
-        found: list[Mechanism | Cause | LifestyleTip | Therapy | SafetyItem] = []
+        found: list[Mechanism | Cause | LifestyleTip | Therapy | SourcedItem | Question] = []
         for name in ("mechanisms", "causes", "lifestyle", "therapies"):
             found.extend(getattr(self, name).items)
-        found.extend(item for _, group in self.safety.groups() for item in group.items)
+        found.extend(item for _, item in self.sourced_items())
+        if self.questions:
+            found.extend(self.questions.items)
         return tuple(found)
 
 

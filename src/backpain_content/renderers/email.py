@@ -28,6 +28,7 @@ from .shared import (
     plain,
     provenance_line,
     reference_numbers,
+    review_notice,
     source_date,
     when,
 )
@@ -157,6 +158,8 @@ def build_guide_email(
         "provenance": plain(provenance_line(article, labels)),
         "safety": article.safety,
         "urgent": article.safety.urgent_signs,
+        "aftercare": article.aftercare,
+        "notice": plain(review_notice(article, labels)),
         "references": article.references,
         "numbers": reference_numbers(article),
         "greeting": labels.email_greeting_named.format(name=name)

@@ -8,20 +8,25 @@ from typing import Any
 
 from markupsafe import Markup
 
+from ..errors import ContentError
 from ..logo import Logo, fitted, prepared
-from ..model import CLINIC_PLACEHOLDER, SECTION_NAMES, Article, Clinic, PatientPlan, default_clinic
+from ..model import CLINIC_PLACEHOLDER, Article, Clinic, PatientPlan, default_clinic
 from ..options import HtmlOptions
 from .shared import (
     Langs,
+    cited,
     clinic_phrase,
+    clinic_voice,
     contact_lines,
     direction,
     environment,
+    independent_note,
     labels_of,
     plan_view,
     provenance_line,
     read_static,
     reference_numbers,
+    review_notice,
 )
 
 __all__ = ["render_html", "stylesheet"]
@@ -127,7 +132,15 @@ def render_html(
     labels = labels_of(article)
     view = plan_view(plan, article, labels) if plan else None
     whole = options.sections is None
-    sections = SECTION_NAMES if options.sections is None else options.sections
+    sections = article.sections() if options.sections is None else options.sections
+    for name in sections:
+        if getattr(article, name) is None:
+            raise ContentError(
+                None,
+                "options.sections",
+                f"names {name!r}, a section this guide does not have "
+                f"(it has: {', '.join(article.sections())})",
+            )
     # Under the guide's title, sections are a level down; without it (chosen sections, or
     # a host page whose own heading is the title) they take the top level.
     section_level = options.heading_level + (1 if whole and options.show_title else 0)
@@ -145,6 +158,10 @@ def render_html(
         clinic_phrase=clinic_phrase(clinic, labels),
         contact=contact_lines(clinic, labels),
         provenance=provenance_line(article, labels),
+        notice=review_notice(article, labels),
+        voice=clinic_voice(article, labels),
+        independent=independent_note(article, labels),
+        cites=any(cited(article, name) for name in sections),
         numbers=reference_numbers(article),
         include_style=options.include_style and not options.standalone,
         css=Markup(css),  # noqa: S704 - our own stylesheet; the accent colour is validated #rrggbb

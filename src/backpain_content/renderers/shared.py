@@ -29,17 +29,21 @@ __all__ = [
     "PlanView",
     "ReferenceNumbers",
     "Segment",
+    "cited",
     "clinic_phrase",
+    "clinic_voice",
     "contact_lines",
     "direction",
     "environment",
     "fill",
+    "independent_note",
     "labels_of",
     "plain",
     "plan_view",
     "provenance_line",
     "read_static",
     "reference_numbers",
+    "review_notice",
     "source_date",
     "templates_dir",
     "when",
@@ -223,14 +227,49 @@ def provenance_line(article: Article, labels: Labels) -> tuple[Segment, ...]:
         date=Segment(provenance.updated.isoformat(), "provenance.updated", "date"),
     )
     segments.append(Segment(" "))
-    reviews = provenance.current_reviews("clinical")
-    if reviews:
-        segments += _reviewed(labels.reviewed_by, "labels.reviewed_by", reviews[0])
-    else:
-        segments.append(Segment(labels.not_reviewed, "labels.not_reviewed"))
+    segments += _review_state(article, labels)
     if provenance.translation:
         segments += [Segment(" "), *translation_line(article, labels)]
     return tuple(segments)
+
+
+def _review_state(article: Article, labels: Labels) -> list[Segment]:
+    """Who reviewed this version of the content, or that no clinician has yet."""
+    reviews = article.provenance.current_reviews("clinical")
+    if reviews:
+        return _reviewed(labels.reviewed_by, "labels.reviewed_by", reviews[0])
+    return [Segment(labels.not_reviewed, "labels.not_reviewed")]
+
+
+def review_notice(article: Article, labels: Labels) -> tuple[Segment, ...]:
+    """The one-line notice every format puts under the title: whether a clinician has
+    reviewed this version ("Not yet reviewed by a clinician."), and for a translation
+    whether a certified translator has checked it."""
+    segments = _review_state(article, labels)
+    if article.provenance.translation:
+        segments += [Segment(" "), *_translation_review(article, labels)]
+    return tuple(segments)
+
+
+def _translation_review(article: Article, labels: Labels) -> list[Segment]:
+    """Who checked this version of the translation, or that no certified translator has."""
+    reviews = article.provenance.current_reviews("translation")
+    if reviews:
+        return _reviewed(
+            labels.translation_reviewed_by, "labels.translation_reviewed_by", reviews[0]
+        )
+    return [Segment(labels.translation_not_reviewed, "labels.translation_not_reviewed")]
+
+
+def clinic_voice(article: Article, labels: Labels) -> str:
+    """Where the source article begins: that what follows is its clinic's own words."""
+    return labels.clinic_voice.format(clinic=article.provenance.source_clinic)
+
+
+def independent_note(article: Article, labels: Labels) -> str:
+    """Under each section the guide adds: that it was written from the sources listed,
+    not by the clinic whose article the guide keeps."""
+    return labels.independent.format(clinic=article.provenance.source_clinic)
 
 
 def _reviewed(label: str, key: str, review: Review) -> list[Segment]:
@@ -257,13 +296,7 @@ def translation_line(article: Article, labels: Labels) -> list[Segment]:
         version=Segment(translation.source_version, "provenance.translation.source_version"),
     )
     segments.append(Segment(" "))
-    reviews = article.provenance.current_reviews("translation")
-    if reviews:
-        segments += _reviewed(
-            labels.translation_reviewed_by, "labels.translation_reviewed_by", reviews[0]
-        )
-    else:
-        segments.append(Segment(labels.translation_not_reviewed, "labels.translation_not_reviewed"))
+    segments += _translation_review(article, labels)
     if translation.untranslated:
         segments += [Segment(" "), Segment(labels.untranslated, "labels.untranslated")]
     return segments
@@ -286,6 +319,12 @@ def reference_numbers(article: Article) -> ReferenceNumbers:
     return ReferenceNumbers(
         (reference.id, number) for number, reference in enumerate(article.references, 1)
     )
+
+
+def cited(article: Article, name: str) -> bool:
+    """Whether the section `name` of `article` cites any reference."""
+    prefix = f"{name}."
+    return any(path.startswith(prefix) and sources for path, sources in article.citations())
 
 
 def plain(segments: tuple[Segment, ...]) -> str:
@@ -436,13 +475,14 @@ def _accessed(day: datetime.date, labels: Labels) -> str:
     return labels.accessed.format(date=day.isoformat())
 
 
-def _cite(sources: Sequence[str], ids: str, numbers: ReferenceNumbers) -> Markup:
-    """`sources | cite(ids, numbers)`: an item's citation, `[1, 3]`, each number a link to
-    its source in the list (empty without sources). A filter rather than a macro, which
-    costs Jinja a frame for each of the guide's many citations."""
+def _cite(sources: Sequence[str], ids: str, numbers: ReferenceNumbers, base: str = "") -> Markup:
+    """`sources | cite(ids, numbers, base)`: an item's citation, `[1, 3]`, each number a
+    link to its source in the list, which is in the document `base` (this one when empty;
+    an ePub's list is a document of its own). Empty without sources. A filter rather than
+    a macro, which costs Jinja a frame for each of the guide's many citations."""
     if not sources:
         return _NOTHING
-    at = f"#{escape(ids)}-ref-"
+    at = f"{escape(base)}#{escape(ids)}-ref-"
     links = ", ".join(
         f'<a href="{at}{escape(source)}">{number}</a>' for number, source in numbers.cite(sources)
     )

@@ -18,7 +18,6 @@ from ...labels import Labels
 from ...logo import prepared
 from ...model import (
     CLINIC_PLACEHOLDER,
-    SECTION_NAMES,
     Article,
     Clinic,
     PatientPlan,
@@ -28,14 +27,17 @@ from ...options import EpubOptions
 from ..shared import (
     Langs,
     clinic_phrase,
+    clinic_voice,
     contact_lines,
     direction,
     environment,
+    independent_note,
     labels_of,
     plan_view,
     provenance_line,
     read_static,
     reference_numbers,
+    review_notice,
     source_date,
 )
 from .cover import draw_cover
@@ -182,6 +184,9 @@ def build_epub(
         "plan": view,
         "langs": Langs(article),
         "direction": direction(language),
+        "notice": review_notice(article, labels),
+        "voice": clinic_voice(article, labels),
+        "independent": independent_note(article, labels),
     }
     documents: list[epub.EpubItem] = []
     toc: list[_Entry] = []
@@ -230,7 +235,7 @@ def build_epub(
     landmarks.append(_Entry("nav.xhtml#toc", labels.contents, "toc"))
     landmarks.append(_Entry("title.xhtml", labels.start, "bodymatter"))
     before, after = article.closing.invitation.split(CLINIC_PLACEHOLDER)
-    for name in SECTION_NAMES:
+    for name in article.sections():
         heading = getattr(article, name).heading
         documents.append(
             _document(
@@ -245,6 +250,21 @@ def build_epub(
             )
         )
         toc.append(_Entry(f"{name}.xhtml", heading))
+    if article.references:
+        # One list of sources for the whole book: every section's citations link to it.
+        documents.append(
+            _document(
+                "section.xhtml.jinja",
+                "sources",
+                "sources.xhtml",
+                title=labels.sources,
+                name="sources",
+                invitation=(before, after),
+                clinic_phrase=phrase,
+                **common,
+            )
+        )
+        toc.append(_Entry("sources.xhtml", labels.sources))
     documents.append(
         _document(
             "about.xhtml.jinja",

@@ -14,6 +14,7 @@ __all__ = [
     "LARGE_PRINT_PAGES",
     "STANDARD_PAGES",
     "page_limit",
+    "render_before_session",
     "render_brochure",
     "render_pdf",
     "render_poster",
@@ -39,6 +40,25 @@ def render_pdf(
     from .handout import build_handout
 
     return build_handout(article, clinic, options, plan).pdf
+
+
+def render_before_session(
+    article: Article,
+    /,
+    *,
+    clinic: Clinic | None = None,
+    options: HandoutOptions = _DEFAULT_OPTIONS,
+) -> bytes:
+    """The sheet to read before a first session as PDF bytes, at most two pages (six in
+    large print): what consent covers, every side effect and risk, what to tell the
+    physiotherapist, when to get help, and the questions to ask. It goes with the handout,
+    which has room for what a patient needs once home, not for all of this.
+
+    Raises `ContentError` as `render_pdf` does.
+    """
+    from .handout import build_handout
+
+    return build_handout(article, clinic, options, before=True).pdf
 
 
 def render_brochure(

@@ -34,7 +34,18 @@ from .layout import Layout
 from .logo import logo_figure, read_logo
 from .page import source_and_note
 from .sheet import Part, Printed, frame, hanging, print_sheet
-from .story import contact_details, first_sentence, qr_code, section, section_heading
+from .story import (
+    PRINTED_SAFETY,
+    contact_details,
+    first_sentence,
+    notice,
+    printed_citations,
+    qr_code,
+    section,
+    section_heading,
+    sources,
+    voice_note,
+)
 from .styles import PAPER, Sizes
 from .tagging import Section, StructNode, Tagger
 
@@ -105,6 +116,7 @@ def _cover(layout: Layout, logo: ImageReader | None) -> list[Flowable]:
         parts += [Spacer(1, layout.sizes.gap * 4)]
     parts += [
         text.para("title", article.title, styles.title, "H1"),
+        notice(layout),
         text.para("summary", first_sentence(article.summary), styles.heading, "P"),
         Spacer(1, layout.sizes.gap * 6),
         text.bold("clinic.name", clinic_phrase(clinic, layout.labels), styles.body),
@@ -121,7 +133,8 @@ def _back(layout: Layout) -> list[Flowable]:
     code = qr_code(layout, size=0.9 * inch)
     if code:
         parts += [Spacer(1, layout.sizes.gap * 2), *code[0]]
-    parts += [Spacer(1, layout.sizes.gap * 3), *source_and_note(layout)]
+    cited = printed_citations(layout, [f"safety.{kind}" for kind in PRINTED_SAFETY])
+    parts += [Spacer(1, layout.sizes.gap * 3), sources(layout, cited), *source_and_note(layout)]
     return parts
 
 
@@ -147,7 +160,7 @@ def _attempt(
     )
     tagger = Tagger(title=article.title, lang=article.language)
     cover, flap, inside, back = (StructNode("Sect", parent=tagger.root) for _ in range(4))
-    flap_parts: list[Flowable] = []
+    flap_parts: list[Flowable] = [voice_note(layout, independent=False)]
     flap_names: tuple[SectionName, ...] = ("mechanisms", "causes", "sessions")
     inside_names: tuple[SectionName, ...] = ("lifestyle", "therapies", "safety")
     for name in flap_names:
@@ -155,6 +168,8 @@ def _attempt(
             flap_parts += section(layout, name)
     inside_parts: list[Flowable] = []
     for name in inside_names:
+        if name == "safety":
+            inside_parts.append(voice_note(layout, independent=True))
         if name not in left_out:
             inside_parts += section(layout, name)
     cover_parts, back_parts = _cover(layout, logo), _back(layout)

@@ -19,7 +19,7 @@ from .layout import Layout
 from .limits import page_limit
 from .logo import read_logo
 from .page import Furniture, HandoutDoc, document_info
-from .story import story
+from .story import before_story, story
 from .tagging import Tagger
 
 __all__ = ["Handout", "build_handout"]
@@ -38,25 +38,30 @@ def build_handout(
     clinic: Clinic | None,
     options: HandoutOptions,
     plan: PatientPlan | None = None,
+    before: bool = False,
 ) -> Handout:
-    """Lay out and write the handout; see `render_pdf`.
+    """Lay out and write the handout; see `render_pdf`. `before`: the sheet to read
+    before a first session instead (`render_before_session`), which takes no plan.
 
     When it has one page more than it should, it is laid out again with the clinic's
     details run together, and the shorter of the two is kept: a guide that fits is laid
     out as designed, one that nearly does (a long translation, a clinic with every detail)
     gets the room it needs. A page or more over is beyond what that saves.
     """
-    layout = Layout.make(article, clinic, options, plan)
+    layout = Layout.make(article, clinic, options, None if before else plan)
     logo = read_logo(layout.clinic)  # read once for both layouts
-    handout = _build(layout, logo)
+    handout = _build(layout, logo, before)
     if handout.pages != page_limit(options) + 1:
         return handout
-    compact = _build(dataclasses.replace(layout, compact=True), logo)
+    compact = _build(dataclasses.replace(layout, compact=True), logo, before)
     return compact if compact.pages < handout.pages else handout
 
 
-def _build(layout: Layout, logo: ImageReader | None) -> Handout:
+def _build(layout: Layout, logo: ImageReader | None, before: bool) -> Handout:
     article = layout.article
+    title = article.title
+    if before:
+        title = f"{layout.labels.before_title}{layout.labels.term_separator} {title}"
     furniture = Furniture.make(layout, logo)
     first, later = furniture.frame(first=True), furniture.frame(first=False)
     buffer = io.BytesIO()
@@ -73,11 +78,12 @@ def _build(layout: Layout, logo: ImageReader | None) -> Handout:
             PageTemplate(id="first", frames=[first], autoNextPageTemplate="later"),
             PageTemplate(id="later", frames=[later]),
         ],
-        **document_info(layout),
+        **document_info(layout, title),
     )
     try:
-        tagger = Tagger(title=article.title, lang=article.language)
-        doc.build(story(layout, first.height), canvasmaker=doc.canvas_maker(tagger))
+        tagger = Tagger(title=title, lang=article.language)
+        flowables = before_story(layout) if before else story(layout, first.height)
+        doc.build(flowables, canvasmaker=doc.canvas_maker(tagger))
     except LayoutError as exc:
         raise ContentError(None, None, f"the handout cannot be laid out: {exc}") from None
     return Handout(buffer.getvalue(), doc.page)

@@ -257,14 +257,14 @@ class HandoutDoc(BaseDocTemplate):
         return _canvas_maker(self._furniture.draw, self._epoch, self._bookmarks, tagger)
 
 
-def document_info(layout: Layout) -> dict[str, Any]:
+def document_info(layout: Layout, title: str | None = None) -> dict[str, Any]:
     """What every PDF of a guide says about itself, as ReportLab's document templates take
     it: title, author (the clinic), subject, keywords, language; the title shown in a
     reader's window; Vera as the starting font (not an unembedded Helvetica); no time or
     random identifier, so the same input gives the same bytes."""
     article = layout.article
     return {
-        "title": article.title,
+        "title": title or article.title,
         "author": layout.clinic.name,
         "subject": article.summary,
         "keywords": [article.condition, article.therapy],

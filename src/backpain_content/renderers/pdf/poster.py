@@ -31,7 +31,7 @@ from .layout import Layout
 from .logo import logo_figure, read_logo
 from .page import source_and_note
 from .sheet import Part, Printed, frame, hanging, print_sheet
-from .story import beside, first_sentence, qr_code
+from .story import beside, first_sentence, notice, qr_code
 from .styles import Sizes
 from .tagging import Section, StructNode, Tagger
 
@@ -91,7 +91,11 @@ def _top(layout: Layout, count: int, logo: ImageReader | None) -> list[Flowable]
     else:
         figure = logo_figure(layout, logo, 1.2 * inch, 3 * inch)
         parts.append(beside(layout, figure, figure.width + sizes.gap * 3, [name]))
-    parts += [Spacer(1, sizes.gap * 2), text.para("title", article.title, styles.title, "H1")]
+    parts += [
+        Spacer(1, sizes.gap * 2),
+        text.para("title", article.title, styles.title, "H1"),
+        notice(layout),
+    ]
     point = ParagraphStyle("point", parent=styles.bullet, spaceAfter=sizes.gap * 2)
     listed = StructNode("L")
     parts += [
@@ -111,7 +115,14 @@ def _bottom(layout: Layout) -> list[Flowable]:
     else:
         (figure, caption), width = code
         found = beside(layout, figure, width, [caption])
-    return [found, Spacer(1, sizes.gap * 2), *source_and_note(layout)]
+    pointer = text.bold("labels.safety_pointer", labels.safety_pointer, styles.body)
+    return [
+        pointer,
+        Spacer(1, sizes.gap * 2),
+        found,
+        Spacer(1, sizes.gap * 2),
+        *source_and_note(layout),
+    ]
 
 
 def _height(flowables: list[Flowable], width: float) -> float:

@@ -7,7 +7,7 @@ a checklist, or the sessions row. The "My plan" box and the clinic's details clo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,8 +16,16 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from ...errors import ContentError
-from ...model import SectionName
-from ..shared import PlanView, ReferenceNumbers, contact_lines, reference_numbers
+from ...model import SafetyGroup, SafetyKind, SectionName, SourcedItem
+from ..shared import (
+    PlanView,
+    ReferenceNumbers,
+    clinic_voice,
+    contact_lines,
+    independent_note,
+    reference_numbers,
+    review_notice,
+)
 from .flowables import OutlineMark, SessionMarkers
 from .fonts import FONT
 from .layout import Layout
@@ -26,16 +34,22 @@ from .tagging import StructNode, TableTags, tag
 from .text import escape
 
 __all__ = [
+    "PRINTED_SAFETY",
+    "before_story",
     "beside",
     "checklist",
     "contact_details",
     "contact_run",
     "first_sentence",
     "layout_table",
+    "notice",
+    "printed_citations",
     "qr_code",
     "section",
     "section_heading",
+    "sources",
     "story",
+    "voice_note",
     "with_heading",
 ]
 
@@ -63,14 +77,20 @@ class _Section:
 
 def checklist(layout: Layout, section: _Section) -> list[Flowable]:
     """Each item's title in bold, then its summary, with a box before it to tick by pen
-    (an X in it for the tips a patient's plan chose)."""
+    (an X in it for the tips a patient's plan chose). The standard handout prints the
+    titles only: its second page is the safety part's (the full guide has every tip)."""
     items = getattr(layout.article, section.name).items
+    brief = layout.column is None and not layout.large_print
     chosen = layout.plan.chosen if layout.plan else frozenset()
     text, labels, styles = layout.text, layout.labels, layout.styles
     listed = StructNode("L")
     made = []
     for index, item in enumerate(items):
-        markup = text.titled(f"{section.name}.items[{index}]", item.title, item.summary)
+        field = f"{section.name}.items[{index}]"
+        if brief:
+            markup = f"<b>{text.check(f'{field}.title', item.title)}</b>"
+        else:
+            markup = text.titled(field, item.title, item.summary)
         if item.id in chosen:
             made.append(
                 text.check_item(markup, styles.check, listed, labels.plan_chosen, styles.chosen)
@@ -131,51 +151,96 @@ def _cite(numbers: ReferenceNumbers, sources: Sequence[str]) -> str:
     return f" [{cited}]" if sources else ""
 
 
+def _bullets(layout: Layout, field: str, items: Sequence[SourcedItem]) -> list[Flowable]:
+    """Items' summaries as bullets, each citing its sources by number: each summary says
+    what its title says, and the page has room for the one, not both."""
+    numbers, listed = reference_numbers(layout.article), StructNode("L")
+    return [
+        layout.text.bullet(
+            layout.text.check(f"{field}[{index}].summary", item.summary)
+            + _cite(numbers, item.sources),
+            layout.styles.bullet,
+            listed,
+        )
+        for index, item in enumerate(items)
+    ]
+
+
+def _group(layout: Layout, kind: SafetyKind, group: SafetyGroup) -> list[Flowable]:
+    """A safety group: its heading and its items' summaries; the urgent signs in a box,
+    which sets them apart by more than colour."""
+    text, styles, sizes = layout.text, layout.styles, layout.sizes
+    heading = text.para(f"safety.{kind}.heading", group.heading, styles.subheading, "H3")
+    items = _bullets(layout, f"safety.{kind}.items", group.items)
+    if kind != "urgent_signs":
+        return [heading, *items]
+    box = layout_table([[[heading, *items]]], layout, colWidths=[layout.width])
+    box.setStyle(
+        TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), FONT),
+                ("BOX", (0, 0), (-1, -1), 2.5, layout.accent),
+                ("LEFTPADDING", (0, 0), (-1, -1), sizes.gap * 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), sizes.gap * 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), sizes.gap),
+            ]
+        )
+    )
+    return [Spacer(1, sizes.gap), box]
+
+
+PRINTED_SAFETY: tuple[SafetyKind, ...] = ("urgent_signs",)
+"""The safety groups a patient needs once home, which the handout prints; the sheet to
+read before a first session (`before_story`) prints every group."""
+
+
 def safety_part(layout: Layout, section: _Section) -> list[Flowable]:
-    """The safety groups, each item citing its sources by number; the urgent signs in a
-    box, which sets them apart by more than colour; then the sources the numbers name."""
-    article, text, styles, sizes = layout.article, layout.text, layout.styles, layout.sizes
+    """The handout's (and brochure's) safety part: where the whole of it is (consent, the
+    risks, what to tell the physiotherapist, questions to ask), then when to get help."""
+    labels, text = layout.labels, layout.text
+    if layout.column is None:
+        pointer = text.para("labels.before_pointer", labels.before_pointer, layout.styles.body)
+    else:  # a brochure's: the sheet for before a first session is not in its rack
+        pointer = text.para("labels.safety_pointer", labels.safety_pointer, layout.styles.body)
+    flowables: list[Flowable] = [pointer]
+    for kind, group in layout.article.safety.groups():
+        if kind in PRINTED_SAFETY:
+            flowables += _group(layout, kind, group)
+    return flowables
+
+
+def findings(layout: Layout, section: _Section) -> list[Flowable]:
+    """The research's findings, or the aftercare's items, as cited bullets."""
+    part = getattr(layout.article, section.name)
+    return _bullets(layout, f"{section.name}.items", part.items)
+
+
+def questions(layout: Layout, section: _Section) -> list[Flowable]:
+    """The questions to ask, with a box before each to tick by pen."""
+    items, listed = layout.article.questions.items, StructNode("L")  # type: ignore[union-attr]
+    text, styles, box = layout.text, layout.styles, layout.labels.check_box
+    return [
+        text.check_item(
+            text.check(f"questions.items[{index}].text", item.text), styles.check, listed, box
+        )
+        for index, item in enumerate(items)
+    ]
+
+
+def sources(layout: Layout, printed: Iterable[Sequence[str]]) -> Flowable:
+    """The sources the printed part cites, by their numbers in the guide's whole list."""
+    article, text = layout.article, layout.text
     numbers = reference_numbers(article)
-    flowables: list[Flowable] = []
-    for kind, group in article.safety.groups():
-        heading = text.para(f"safety.{kind}.heading", group.heading, styles.subheading, "H3")
-        # Summaries only, as bullets under the group's heading: each says what its title
-        # says, and the page has room for the one, not both.
-        listed = StructNode("L")
-        items = [
-            layout.text.bullet(
-                text.check(f"safety.{kind}.items[{index}].summary", item.summary)
-                + _cite(numbers, item.sources),
-                styles.bullet,
-                listed,
-            )
-            for index, item in enumerate(group.items)
-        ]
-        if kind == "urgent_signs":
-            box = layout_table([[[heading, *items]]], layout, colWidths=[layout.width])
-            box.setStyle(
-                TableStyle(
-                    [
-                        ("FONT", (0, 0), (-1, -1), FONT),
-                        ("BOX", (0, 0), (-1, -1), 2.5, layout.accent),
-                        ("LEFTPADDING", (0, 0), (-1, -1), sizes.gap * 2),
-                        ("RIGHTPADDING", (0, 0), (-1, -1), sizes.gap * 2),
-                        ("TOPPADDING", (0, 0), (-1, -1), 0),
-                        ("BOTTOMPADDING", (0, 0), (-1, -1), sizes.gap),
-                    ]
-                )
-            )
-            flowables += [Spacer(1, sizes.gap), box]
-        else:
-            flowables += [heading, *items]
+    used = {source for cited in printed for source in cited}
     cited = "; ".join(
         f"{number} {text.check(f'references[{number - 1}].label', reference.label)}"
         for number, reference in enumerate(article.references, 1)
+        if reference.id in used and numbers[reference.id] == number
     )
     label = text.check("labels.sources", layout.labels.sources)
     separator = escape(layout.labels.term_separator)
-    flowables.append(layout.text.paragraph(f"<b>{label}{separator}</b> {cited}", styles.body))
-    return flowables
+    return layout.text.paragraph(f"<b>{label}{separator}</b> {cited}", layout.styles.body)
 
 
 _SECTIONS = (
@@ -186,9 +251,16 @@ _SECTIONS = (
     _Section("sessions", sessions_part, summary_first=False),
     _Section("lifestyle", checklist),
     _Section("therapies", titles, summary_first=False),
-    _Section("safety", safety_part),
+    # The guide's own parts, from its sources.
+    # Their items say what their summaries do: bullets alone make room for the safety part.
+    _Section("research", findings, summary_first=False),
+    _Section("safety", safety_part, summary_first=False),
+    _Section("aftercare", findings, summary_first=False),
 )
 """The handout's sections, in reading order; the closing part follows them."""
+
+_OWN: frozenset[SectionName] = frozenset({"research", "safety", "questions", "aftercare"})
+"""The sections the guide adds to the clinic's article, from its own sources."""
 
 
 def section_heading(
@@ -512,15 +584,99 @@ def section(layout: Layout, name: SectionName) -> list[Flowable]:
     return with_heading(layout, name, part.short_heading, summary, body)
 
 
+def notice(layout: Layout) -> Flowable:
+    """The one line under the title: whether a clinician (and, for a translation, a
+    certified translator) has reviewed this version."""
+    text = "".join(
+        layout.text.check(part.field or "labels", part.text)
+        for part in review_notice(layout.article, layout.labels)
+    )
+    return layout.text.paragraph(f"<b>{text}</b>", layout.styles.body)
+
+
+def voice_note(layout: Layout, independent: bool) -> Flowable:
+    """Where the clinic's article begins (its own description of its service), or where
+    the guide's own parts, written from its sources, begin."""
+    labels = layout.labels
+    if independent:
+        line = layout.text.check("labels.independent", independent_note(layout.article, labels))
+    else:
+        line = layout.text.check("labels.clinic_voice", clinic_voice(layout.article, labels))
+    note = layout.text.paragraph(f"<i>{line}</i>", layout.styles.body)
+    note.keepWithNext = True  # it says what follows it
+    return note
+
+
+def printed_citations(layout: Layout, names: Iterable[str]) -> list[Sequence[str]]:
+    """The sources cited in the parts `names` (sections, or safety groups) of the guide."""
+    prefixes = tuple(f"{name}." for name in names)
+    return [cited for path, cited in layout.article.citations() if path.startswith(prefixes)]
+
+
 def story(layout: Layout, frame_height: float) -> list[Flowable]:
     """Everything the handout prints in its frame, in reading order."""
     article, text, styles = layout.article, layout.text, layout.styles
     flowables: list[Flowable] = [
         text.para("title", article.title, styles.title, "H1"),
+        notice(layout),
         text.para("summary", article.summary, styles.body),
+        voice_note(layout, independent=False),
     ]
-    for printed in _SECTIONS:
-        flowables += section(layout, printed.name)
+    own = False
+    names: list[str] = []
+    for part in _SECTIONS:
+        if getattr(article, part.name) is None:
+            continue
+        printed = section(layout, part.name)
+        if part.name in _OWN and not own:
+            # The note says what follows it: kept on the page with the section's heading.
+            printed[0] = KeepTogether([voice_note(layout, independent=True), printed[0]])
+            own = True
+        flowables += printed
+        if part.name == "safety":
+            names += [f"safety.{kind}" for kind in PRINTED_SAFETY]
+        else:
+            names.append(part.name)
+    flowables.append(sources(layout, printed_citations(layout, names)))
     flowables.append(Spacer(1, layout.sizes.gap))
     flowables += _closing(layout, frame_height)
+    return flowables
+
+
+_BEFORE: tuple[SafetyKind, ...] = (
+    "consent",
+    "side_effects",
+    "serious_risks",
+    "tell_your_physio",
+    "lower_your_risk",
+    "urgent_signs",
+)
+"""The safety groups the sheet for before a first session prints, in its order."""
+
+
+def before_story(layout: Layout) -> list[Flowable]:
+    """The sheet to read before a first session: every safety group, consent first, the
+    questions to ask, their sources, and how to reach the clinic."""
+    article, labels, text, styles = layout.article, layout.labels, layout.text, layout.styles
+    safety = article.safety
+    flowables: list[Flowable] = [
+        text.para("labels.before_title", labels.before_title, styles.title, "H1"),
+        text.para("title", article.title, styles.body, "P"),
+        notice(layout),
+        voice_note(layout, independent=True),
+        *section_heading(layout, "safety", safety.short_heading, safety.summary),
+    ]
+    groups = dict(safety.groups())
+    for kind in _BEFORE:
+        if kind in groups:
+            flowables += _group(layout, kind, groups[kind])
+    names = [f"safety.{kind}" for kind in _BEFORE]
+    if article.questions is not None:
+        asked = questions(layout, _Section("questions", questions))
+        part = article.questions
+        flowables += with_heading(layout, "questions", part.short_heading, part.summary, asked)
+        names.append("questions")
+    flowables.append(sources(layout, printed_citations(layout, names)))
+    heading = section_heading(layout, "closing", article.closing.short_heading, None)
+    flowables.append(KeepTogether([*heading, *contact_run(layout)]))
     return flowables
