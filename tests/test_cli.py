@@ -26,6 +26,8 @@ EXPECTED_ALL = sorted(
         "dry-needling-back-pain.en-CA.large-print.pdf",
         "dry-needling-back-pain.en-CA.brochure.pdf",
         "dry-needling-back-pain.en-CA.poster.pdf",
+        "dry-needling-back-pain.en-CA.before-session.pdf",
+        "dry-needling-back-pain.en-CA.before-session.large-print.pdf",
     ]
 )
 

@@ -677,6 +677,8 @@ def before_story(layout: Layout) -> list[Flowable]:
         flowables += with_heading(layout, "questions", part.short_heading, part.summary, asked)
         names.append("questions")
     flowables.append(sources(layout, printed_citations(layout, names)))
-    heading = section_heading(layout, "closing", article.closing.short_heading, None)
-    flowables.append(KeepTogether([*heading, *contact_run(layout)]))
+    # How to reach the clinic, under a plain heading: the closing's is the clinic's own call
+    # to action ("Stop living in pain"), which has no place on a sheet about risks.
+    heading = text.heading("labels.contact", labels.contact, styles.heading)
+    flowables.append(KeepTogether([heading, *contact_run(layout)]))
     return flowables
