@@ -46,9 +46,12 @@ def _epub_text(article: bc.Article) -> dict[str, str]:
 
 
 def test_the_bundled_guide_has_every_part_of_its_own(article: bc.Article) -> None:
-    assert article.research is not None and len(article.research.items) >= 3
-    assert article.questions is not None and len(article.questions.items) >= 3
-    assert article.aftercare is not None and len(article.aftercare.items) >= 2
+    assert article.research is not None
+    assert len(article.research.items) >= 3
+    assert article.questions is not None
+    assert len(article.questions.items) >= 3
+    assert article.aftercare is not None
+    assert len(article.aftercare.items) >= 2
     assert article.safety.consent is not None
     assert article.safety.lower_your_risk is not None
     # Consent, as a list a patient can check: options, benefits, risks, the right to say no.
@@ -115,9 +118,14 @@ def test_the_handout_has_the_research_urgent_signs_and_aftercare(
     text = _pdf_text(bc.render_pdf(article, options=options), tmp_path)
     assert text.index(article.title.split(":")[0]) < text.index(NOTICE) < text.index(VOICE)
     assert INDEPENDENT in text
-    for kind in ("research", "aftercare"):
-        for item in getattr(article, kind).items:
-            assert normalise(item.summary) in text, item.id
+    # The research in one paragraph, citing every source of its findings.
+    assert article.research is not None
+    numbers = {reference.id: n for n, reference in enumerate(article.references, 1)}
+    cited = sorted({numbers[s] for item in article.research.items for s in item.sources})
+    cite = ", ".join(str(n) for n in cited)
+    assert normalise(f"{article.research.summary} [{cite}]") in text
+    for item in article.aftercare.items:  # type: ignore[union-attr]
+        assert normalise(item.summary) in text, item.id
     for item in article.safety.urgent_signs.items:
         assert normalise(item.summary) in text, item.id
     # It points to the sheet that has the rest of the safety part.
@@ -136,7 +144,7 @@ def test_the_handout_has_the_research_urgent_signs_and_aftercare(
 def test_the_sheet_before_a_first_session_has_every_risk_and_question(
     tmp_path: Path, options: bc.HandoutOptions, limit: int, language: str
 ) -> None:
-    article = bc.load_article(f"dry-needling-back-pain.{language}")
+    article = bc.load_bundled(f"dry-needling-back-pain.{language}")
     sheet = bc.render_before_session(article, options=options)
     assert 1 <= _pages(sheet) <= limit
     text = _pdf_text(sheet, tmp_path)
@@ -205,3 +213,17 @@ def _all_sources(data: object) -> list[list[str]]:
         for value in data:
             found += _all_sources(value)
     return found
+
+
+def test_a_french_guide_marks_its_english_sources() -> None:
+    french = bc.load_bundled("dry-needling-back-pain.fr-CA")
+    english_sources = [r for r in french.references if r.language.startswith("en")]
+    assert english_sources
+    html = " ".join(visible_text(str(bc.render_html(french)), fragment=True).split())
+    for reference in english_sources:
+        assert f"{normalise(reference.title)} (en anglais)." in html
+    message = bc.build_guide_email(french, to="p@example.org", sender="f@example.org", epub=b"x")
+    text = message.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert text.count("(en anglais)") == len(english_sources)
+    # An English guide says nothing of its English sources' language.
+    assert "(in English)" not in str(bc.render_html(bc.load_article()))

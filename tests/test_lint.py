@@ -14,7 +14,6 @@ from backpain_content.lint import lint
 from command import run_cli
 from tomlwriter import dumps
 
-
 SUMMARIES = 60
 """The bundled guide's summaries: every section's and every item's."""
 

@@ -104,6 +104,9 @@ class Labels(Record):
     """When a reference was read, with `{date}`."""
     disclaimer: Word
     """The general-information note every output carries."""
+    in_english: Word
+    """After the title of a source written in English, in a guide in another language
+    ("(en anglais)"): the reader learns before following the link that it is in English."""
     clinic_voice: Word
     """Where the source article begins: that its text is the clinic's own description of
     its service, with `{clinic}` (the article's clinic)."""
@@ -260,7 +263,14 @@ class Labels(Record):
         return value
 
 
-ADDED_IN_3 = ("clinic_voice", "independent", "safety_pointer", "before_title", "before_pointer")
+ADDED_IN_3 = (
+    "clinic_voice",
+    "independent",
+    "safety_pointer",
+    "before_title",
+    "before_pointer",
+    "in_english",
+)
 """The labels version 3.0 of the guide added, which older translated guides lack."""
 
 

@@ -462,12 +462,21 @@ def _environment() -> jinja2.Environment:
     made.filters["cite"] = _cite
     made.filters["lang_of"] = _lang_of
     made.filters["accessed"] = _accessed
+    made.filters["in_english"] = _in_english
     return made
 
 
 def _lang_of(language: str, langs: Langs) -> Markup:
     """`language | lang_of(langs)`: ` lang="…"` when it is not the document's language."""
     return langs.attribute(language)
+
+
+def _in_english(language: str, langs: Langs, labels: Labels) -> str:
+    """`reference.language | in_english(langs, labels)`: " (en anglais)" after the title of
+    a source in English when the guide is in another language; else nothing."""
+    if language.split("-")[0].lower() == "en" and langs.attribute(language):
+        return f" {labels.in_english}"
+    return ""
 
 
 def _accessed(day: datetime.date, labels: Labels) -> str:

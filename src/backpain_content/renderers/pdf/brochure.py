@@ -168,10 +168,10 @@ def _attempt(
             flap_parts += section(layout, name)
     inside_parts: list[Flowable] = []
     for name in inside_names:
-        if name == "safety":
-            inside_parts.append(voice_note(layout, independent=True))
+        # The guide's own part says so, on the panel with its heading.
+        lead = [voice_note(layout, independent=True)] if name == "safety" else []
         if name not in left_out:
-            inside_parts += section(layout, name)
+            inside_parts += section(layout, name, lead)
     cover_parts, back_parts = _cover(layout, logo), _back(layout)
     (flap_left, flap_width), (back_left, back_width), (cover_left, cover_width) = sheet.outside
     outside_frames = [

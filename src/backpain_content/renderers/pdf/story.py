@@ -216,6 +216,16 @@ def findings(layout: Layout, section: _Section) -> list[Flowable]:
     return _bullets(layout, f"{section.name}.items", part.items)
 
 
+def overview(layout: Layout, section: _Section) -> list[Flowable]:
+    """The research in one paragraph: the section's summary, citing every source its
+    findings rest on (the web page and the ePub give each finding in full)."""
+    part = getattr(layout.article, section.name)
+    cited = [source for item in part.items for source in item.sources]
+    markup = layout.text.check(f"{section.name}.summary", part.summary)
+    markup += _cite(reference_numbers(layout.article), list(dict.fromkeys(cited)))
+    return [layout.text.paragraph(markup, layout.styles.body)]
+
+
 def questions(layout: Layout, section: _Section) -> list[Flowable]:
     """The questions to ask, with a box before each to tick by pen."""
     items, listed = layout.article.questions.items, StructNode("L")  # type: ignore[union-attr]
@@ -253,7 +263,7 @@ _SECTIONS = (
     _Section("therapies", titles, summary_first=False),
     # The guide's own parts, from its sources.
     # Their items say what their summaries do: bullets alone make room for the safety part.
-    _Section("research", findings, summary_first=False),
+    _Section("research", overview, summary_first=False),
     _Section("safety", safety_part, summary_first=False),
     _Section("aftercare", findings, summary_first=False),
 )
@@ -275,10 +285,16 @@ def section_heading(
 
 
 def with_heading(
-    layout: Layout, field: str, heading: str, summary: str | None, body: Sequence[Flowable]
+    layout: Layout,
+    field: str,
+    heading: str,
+    summary: str | None,
+    body: Sequence[Flowable],
+    lead: Sequence[Flowable] = (),
 ) -> list[Flowable]:
-    """A section: its heading (and bookmark) and summary kept with the first part of its body."""
-    parts = section_heading(layout, field, heading, summary)
+    """A section: its heading (and bookmark) and summary kept with the first part of its
+    body, and with `lead`, a note before the heading that says what follows."""
+    parts = [*lead, *section_heading(layout, field, heading, summary)]
     return [KeepTogether(parts + list(body[:1])), *body[1:]]
 
 
@@ -574,14 +590,14 @@ def first_sentence(text: str) -> str:
     return found[0] if found else text.strip()
 
 
-def section(layout: Layout, name: SectionName) -> list[Flowable]:
+def section(layout: Layout, name: SectionName, lead: Sequence[Flowable] = ()) -> list[Flowable]:
     """One of the guide's sections as the handout prints it: its heading, its summary
-    (where it goes first) and its body."""
+    (where it goes first) and its body; `lead` as `with_heading`'s."""
     printed = next(candidate for candidate in _SECTIONS if candidate.name == name)
     part = getattr(layout.article, name)
     summary = part.summary if printed.summary_first else None
     body = printed.body(layout, printed)
-    return with_heading(layout, name, part.short_heading, summary, body)
+    return with_heading(layout, name, part.short_heading, summary, body, lead)
 
 
 def notice(layout: Layout) -> Flowable:
@@ -627,12 +643,11 @@ def story(layout: Layout, frame_height: float) -> list[Flowable]:
     for part in _SECTIONS:
         if getattr(article, part.name) is None:
             continue
-        printed = section(layout, part.name)
+        lead: list[Flowable] = []
         if part.name in _OWN and not own:
             # The note says what follows it: kept on the page with the section's heading.
-            printed[0] = KeepTogether([voice_note(layout, independent=True), printed[0]])
-            own = True
-        flowables += printed
+            lead, own = [voice_note(layout, independent=True)], True
+        flowables += section(layout, part.name, lead)
         if part.name == "safety":
             names += [f"safety.{kind}" for kind in PRINTED_SAFETY]
         else:
