@@ -24,7 +24,7 @@ def test_bundled_article_loads_with_every_section(article: bc.Article) -> None:
     assert len(article.lifestyle.items) == 7
     assert len(article.therapies.items) == 4
     assert (article.sessions.typical_min, article.sessions.typical_max) == (3, 6)
-    assert article.provenance.updated == datetime.date(2026, 11, 27)
+    assert article.provenance.updated == datetime.date(2026, 12, 7)
     assert article.provenance.reviews == ()  # no clinician has reviewed it yet
     assert bc.bundled_articles() == (BUNDLED_ARTICLE, "dry-needling-back-pain.fr-CA")
 
@@ -136,7 +136,7 @@ BAD_ARTICLES = [
     ),
     Bad(
         "bad date",
-        "updated = 2026-11-27",
+        "updated = 2026-12-07",
         'updated = "last week"',
         "provenance.updated",
         "date",

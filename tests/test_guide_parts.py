@@ -6,7 +6,6 @@ such; the sheet for before a first session carries the whole safety part."""
 from __future__ import annotations
 
 import io
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -14,20 +13,11 @@ import pytest
 
 import backpain_content as bc
 from htmltools import normalise, parse_fragment, visible_text
+from pdftext import flat_pdf_text
 
 NOTICE = "Not yet reviewed by a clinician."
 VOICE = "From Avenue Physio: the clinic’s own description of its service."
 INDEPENDENT = "Independent information, written for this guide from the sources listed"
-
-
-def _pdf_text(data: bytes, tmp_path: Path, name: str = "out.pdf") -> str:
-    """The PDF's text in reading order, words joined across line ends."""
-    path = tmp_path / name
-    path.write_bytes(data)
-    text = subprocess.run(
-        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return " ".join(text.replace("-\n", "").split())
 
 
 def _pages(data: bytes) -> int:
@@ -115,7 +105,7 @@ def test_the_email_has_the_notice_first_and_the_aftercare(article: bc.Article) -
 def test_the_handout_has_the_research_urgent_signs_and_aftercare(
     article: bc.Article, tmp_path: Path, options: bc.HandoutOptions
 ) -> None:
-    text = _pdf_text(bc.render_pdf(article, options=options), tmp_path)
+    text = flat_pdf_text(bc.render_pdf(article, options=options), tmp_path)
     assert text.index(article.title.split(":")[0]) < text.index(NOTICE) < text.index(VOICE)
     assert INDEPENDENT in text
     # The research in one paragraph, citing every source of its findings.
@@ -147,7 +137,7 @@ def test_the_sheet_before_a_first_session_has_every_risk_and_question(
     article = bc.load_bundled(f"dry-needling-back-pain.{language}")
     sheet = bc.render_before_session(article, options=options)
     assert 1 <= _pages(sheet) <= limit
-    text = _pdf_text(sheet, tmp_path)
+    text = flat_pdf_text(sheet, tmp_path)
     numbers = {reference.id: n for n, reference in enumerate(article.references, 1)}
     for _, group in article.safety.groups():
         assert normalise(group.heading) in text
@@ -173,7 +163,7 @@ def test_the_brochure_and_poster_carry_the_notice_and_a_safety_pointer(
     article: bc.Article, tmp_path: Path, sheet: str
 ) -> None:
     render = bc.render_brochure if sheet == "brochure" else bc.render_poster
-    text = _pdf_text(render(article), tmp_path)
+    text = flat_pdf_text(render(article), tmp_path)
     assert NOTICE in text
     assert "Ask about side effects and risks before treatment" in text
 
@@ -192,7 +182,7 @@ def test_a_guide_without_the_optional_parts_prints_no_heading_for_them(tmp_path:
     path.write_text(dumps(data), encoding="utf-8")
     article = bc.load_article(path)
     html = " ".join(visible_text(str(bc.render_html(article)), fragment=True).split())
-    handout = _pdf_text(bc.render_pdf(article), tmp_path)
+    handout = flat_pdf_text(bc.render_pdf(article), tmp_path)
     for said in ("What the Research Says", "Questions to Ask", "After Your Session"):
         assert said not in html
     for said in ("What the research says", "Questions to ask", "After your session"):

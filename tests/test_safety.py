@@ -9,6 +9,7 @@ import json
 import re
 import subprocess
 import zipfile
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ import backpain_content as bc
 from backpain_content.model import SAFETY_GROUPS
 from command import run_cli
 from htmltools import normalise, parse, parse_fragment, visible_text
+from pdftext import flat_pdf_text
 from tomlwriter import dumps
 
 BUNDLED = Path(bc.__file__).parent / "articles" / "dry-needling-back-pain.en-CA.toml"
@@ -62,9 +64,9 @@ def _toml_with(**changes: object) -> str:
             "safety.side_effects.items[0].sources[1] names no reference: 'nowhere-2020'",
         ),
         (
-            {"references__1__id": "brady-2014"},
+            {"references__7__id": "brady-2014"},
             "(top level)",
-            "references[1].id 'brady-2014' is used twice",
+            "references[7].id 'brady-2014' is used twice",
         ),
         (
             {"references__0__url": "http://example.org/study"},
@@ -104,7 +106,10 @@ def test_every_safety_item_is_in_the_html_with_its_sources(article: bc.Article) 
     cited = {t for t in targets if t and t.startswith("#")}
     assert cited
     assert all(t[1:] in ids for t in cited)
-    listed = [a.get("href") for a in section.findall(".//div[@class='bpc-references']//a")]
+    # The guide's own sections share one list of sources, after them.
+    sources = root.find(".//section[@id='bpc-sources']")
+    assert sources is not None
+    listed = [a.get("href") for a in sources.findall(".//li/a")]
     assert listed == [reference.url for reference in article.references]
     # The urgent signs are boxed: a border, not colour alone.
     urgent = section.find(".//div[@class='bpc-safety-group bpc-urgent-signs']")
@@ -115,13 +120,16 @@ def test_every_safety_item_is_in_the_html_with_its_sources(article: bc.Article) 
 def test_every_safety_item_is_in_the_epub(article: bc.Article) -> None:
     with zipfile.ZipFile(io.BytesIO(bc.render_epub(article))) as book:
         document = book.read("EPUB/safety.xhtml").decode("utf-8")
+        listed = book.read("EPUB/sources.xhtml").decode("utf-8")
         nav = book.read("EPUB/nav.xhtml").decode("utf-8")
         style = book.read("EPUB/style.css").decode("utf-8")
     text = " ".join(visible_text(document).split())
     for item in _items(article):
         assert normalise(item.body) in text
     for reference in article.references:
-        assert f'href="{reference.url}"' in document
+        assert f'href="{escape(reference.url)}"' in listed
+    # Citations link to the list, which is a document of its own.
+    assert 'href="sources.xhtml#bpc-ref-' in document
     assert article.safety.heading in nav
     assert re.search(r"\.bpc-urgent-signs \{\s*border:", style)
 
@@ -139,7 +147,7 @@ def test_the_email_has_the_urgent_signs_and_the_sources(article: bc.Article) -> 
     assert set(lines[heading - 1]) == {"="}  # set apart by rules, not colour
     for reference in article.references:
         assert reference.url in text
-        assert f'href="{reference.url}"' in html
+        assert f'href="{escape(reference.url)}"' in html
     assert "border:3px solid" in html
 
 
@@ -152,13 +160,7 @@ def test_every_safety_item_is_on_the_sheet_before_a_first_session_with_its_sourc
 ) -> None:
     """The handout has the urgent signs (test_guide_parts); the sheet a patient reads before
     a first session has every group, each item citing its sources by number."""
-    path = tmp_path / "before.pdf"
-    path.write_bytes(bc.render_before_session(article, options=options))
-    text = " ".join(
-        subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
-        .stdout.replace("-\n", "")
-        .split()
-    )
+    text = flat_pdf_text(bc.render_before_session(article, options=options), tmp_path)
     numbers = {reference.id: n for n, reference in enumerate(article.references, 1)}
     for item in _items(article):
         cite = ", ".join(str(n) for n in sorted(numbers[s] for s in item.sources))
@@ -225,7 +227,7 @@ def test_a_guide_nobody_reviewed_never_says_reviewed_by(
 
 def test_a_review_of_this_version_is_named_everywhere(tmp_path: Path) -> None:
     guide = tmp_path / "guide.toml"
-    guide.write_text(_reviewed("2.0.0"), encoding="utf-8")
+    guide.write_text(_reviewed(bc.load_article().provenance.version), encoding="utf-8")
     article = bc.load_article(guide)
     for name, text in _every_format(article, tmp_path).items():
         flat = " ".join(text.split())
