@@ -190,7 +190,7 @@ def test_package_metadata(book: bytes, article: bc.Article) -> None:
     modified = opf.xpath(
         "opf:metadata/opf:meta[@property='dcterms:modified']/text()", namespaces=NS
     )
-    assert modified == ["2026-11-27T00:00:00Z"]
+    assert modified == ["2026-12-07T00:00:00Z"]
     assert opf.xpath("opf:metadata/opf:meta[@name='generator']", namespaces=NS) == []
 
 
@@ -247,6 +247,7 @@ def test_nav_lists_every_section_in_reading_order(book: bytes, article: bc.Artic
     assert [a.text for a in links] == [
         article.title,
         *(getattr(article, name).heading for name in bc.SECTION_NAMES),
+        "Sources",  # what the guide's own sections cite, a document of its own
         "Contact",
     ]
     spine = [name for name, _ in _spine_documents(book)]
@@ -285,7 +286,7 @@ def test_last_page_has_contact_booking_and_provenance(article: bc.Article) -> No
     text = normalise("".join(last.itertext()))
     assert "Example Physio" in text
     assert f"Version {article.provenance.version}" in text
-    assert "Version 2.0.0, updated 2026-11-27. Not yet reviewed by a clinician." in text
+    assert "Version 3.0.0, updated 2026-12-07. Not yet reviewed by a clinician." in text
     assert bc.labels_for("en").disclaimer in text
     links = last.xpath("//x:a/@href", namespaces=NS)
     assert links == ["tel:+15550100000", "https://example.org/", "https://example.org/book"]

@@ -38,9 +38,13 @@ def test_snippet_is_one_article_with_sections_lists_and_no_script(article: bc.Ar
     assert [child.tag for child in children] == ["article"]
     assert children[0].get("lang") == "en-CA"
     sections = root.findall(".//section")
-    assert [s.get("id") for s in sections] == [f"bpc-{name}" for name in bc.SECTION_NAMES]
+    assert [s.get("id") for s in sections] == [
+        *(f"bpc-{name}" for name in bc.SECTION_NAMES),
+        "bpc-sources",  # the sources the guide's own sections cite, after them
+    ]
     safety_items = sum(len(group.items) for _, group in article.safety.groups())
-    assert len(root.findall(".//ul[@class='bpc-items']/li")) == 4 + 6 + 7 + 4 + safety_items
+    own = len(article.research.items) + len(article.aftercare.items)  # type: ignore[union-attr]
+    assert len(root.findall(".//ul[@class='bpc-items']/li")) == 4 + 6 + 7 + 4 + safety_items + own
     assert root.findall(".//script") == []
     assert not any(name.startswith("on") for e in root.iter() for name in e.attrib)
     assert [e.tag for e in root.iter() if e.tag in ("h1", "h2", "h3")][:3] == ["h1", "h2", "h2"]
@@ -98,7 +102,7 @@ def test_chosen_sections_only_in_the_order_asked(article: bc.Article) -> None:
     assert article.lede[0] not in text
     assert article.mechanisms.heading not in text
     # Every output still names its source and carries the general-information note.
-    assert "Version 2.0.0, updated 2026-11-27. Not yet reviewed by a clinician." in text
+    assert "Version 3.0.0, updated 2026-12-07. Not yet reviewed by a clinician." in text
     assert bc.labels_for("en").disclaimer in text
 
 
@@ -136,7 +140,7 @@ def test_standalone_page_has_language_title_style_and_json_ld(article: bc.Articl
     # Nobody has reviewed the bundled content: the page claims no review.
     assert "lastReviewed" not in data
     assert "reviewedBy" not in data
-    assert data["dateModified"] == "2026-11-27"
+    assert data["dateModified"] == "2026-12-07"
     assert [c["url"] for c in data["citation"]] == [r.url for r in article.references]
     assert {(a["@type"], a["name"]) for a in data["about"]} == {
         ("MedicalCondition", "Back pain"),

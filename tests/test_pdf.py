@@ -458,7 +458,7 @@ def test_header_and_footer_on_every_page(
             assert _normal(line) in text, f"{line!r} not on page {number} of {variant}/{kind}"
         # The first page says who wrote what, the version and that nobody has reviewed it.
         assert (_normal(provenance.source_title) in text) == (number == 1)
-        assert (_normal(f"Version {provenance.version}, updated 2026-11-27") in text) == (
+        assert (_normal(f"Version {provenance.version}, updated 2026-12-07") in text) == (
             number == 1
         )
         assert "Reviewed by" not in page  # no review is recorded, so none is claimed
@@ -830,9 +830,9 @@ def test_without_source_date_epoch_the_date_is_the_day_the_content_was_made(
     for handout in handouts.values():
         metadata = handout.reader.metadata
         assert metadata is not None
-        assert metadata["/CreationDate"] == _pdf_date(moment) == "D:20261127000000+00'00'"
+        assert metadata["/CreationDate"] == _pdf_date(moment) == "D:20261207000000+00'00'"
         assert metadata.creation_date == moment
-    assert handouts["letter", "default"].info()["CreationDate"] == "Fri Nov 27 00:00:00 2026 UTC"
+    assert handouts["letter", "default"].info()["CreationDate"] == "Mon Dec  7 00:00:00 2026 UTC"
 
 
 # QR code

@@ -196,7 +196,7 @@ def test_apply_refuses_another_guide_or_an_older_version(
     with pytest.raises(bc.ContentError) as raised:
         apply_po(older)
     message = str(raised.value)
-    assert "was made from version 1.9.0 of the guide, which is now at 2.0.0" in message
+    assert "was made from version 1.9.0 of the guide, which is now at 3.0.0" in message
     assert "1 changed (lifestyle.stretch-daily.summary...)" in message
     assert "translate extract --lang el" in message
 
@@ -341,7 +341,7 @@ def test_french_guide_says_its_translation_is_not_checked() -> None:
     assert labels.translation_not_reviewed == notice
     translation = french.provenance.translation
     assert translation is not None
-    assert (translation.source_language, translation.source_version) == ("en-CA", "2.0.0")
+    assert (translation.source_language, translation.source_version) == ("en-CA", "3.0.0")
     assert french.provenance.current_reviews("translation") == ()
     html = str(bc.render_html(french, options=bc.HtmlOptions(standalone=True)))
     assert notice in visible_text(html)
