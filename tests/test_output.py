@@ -22,7 +22,16 @@ from tomlwriter import dumps
 BUNDLED = Path(bc.__file__).parent / "articles" / f"{BUNDLED_ARTICLE}.toml"
 NAMES = sorted(
     f"dry-needling-back-pain.en-CA{suffix}"
-    for suffix in (".html", ".pdf", ".large-print.pdf", ".epub", ".brochure.pdf", ".poster.pdf")
+    for suffix in (
+        ".html",
+        ".pdf",
+        ".large-print.pdf",
+        ".before-session.pdf",
+        ".before-session.large-print.pdf",
+        ".epub",
+        ".brochure.pdf",
+        ".poster.pdf",
+    )
 )
 
 
@@ -451,8 +460,9 @@ def test_ten_and_a_hundred_times_the_article_render_in_every_format(
     big = scaled(article, factor)
     assert len(big.causes.items) == 6 * factor
     html = bc.render_html(big)
-    safety = sum(len(group.items) for _, group in article.safety.groups())
-    assert html.count('class="bpc-item-title"') == 21 * factor + safety
+    # The guide's own items (research, safety, after your session) are not scaled.
+    own = len(article.sourced_items())
+    assert html.count('class="bpc-item-title"') == 21 * factor + own
     pdf = bc.render_pdf(big)
     # The handout prints three of the lists by title: it grows more slowly than the guide.
     assert _pages(pdf) >= 2 + factor // 4
@@ -515,7 +525,7 @@ def test_render_of_an_unknown_format_names_the_known_ones(article: bc.Article) -
     with pytest.raises(bc.ContentError) as caught:
         bc.render("docx", article)
     assert str(caught.value) == (
-        "format: unknown format 'docx' (known formats: html, pdf, pdf-large, epub, brochure, poster)"
+        "format: unknown format 'docx' (known formats: html, pdf, pdf-large, before, before-large, epub, brochure, poster)"
     )
     assert [f.name for f in bc.FORMATS] == [
         "html",

@@ -338,18 +338,23 @@ def _safety_items(article: bc.Article) -> Iterator[Any]:
         yield from group.items
 
 
-def _summaries(article: bc.Article) -> list[str]:
-    """What the handout prints in full: the home tips and the safety part, in plain words.
-    What dry needling does, what it helps with and what goes with it, it prints by title."""
+def _summaries(article: bc.Article, large_print: bool) -> list[str]:
+    """What the handout prints in plain words: the summaries, the research in one, the urgent
+    signs and what to expect after a session (the rest of the safety part is the sheet for
+    before a first session's). What dry needling does, what it helps with and what goes with
+    it, it prints by title; the standard handout prints the home tips by title too."""
+    assert article.research is not None
+    assert article.aftercare is not None
     return [
         article.summary,
         article.causes.summary,
         article.lifestyle.summary,
         article.sessions.summary,
         article.sessions.chronic_summary,
-        *(item.summary for item in article.lifestyle.items),
-        article.safety.summary,
-        *(item.summary for item in _safety_items(article)),
+        *(item.summary for item in article.lifestyle.items if large_print),
+        article.research.summary,
+        *(item.summary for item in article.safety.urgent_signs.items),
+        *(item.summary for item in article.aftercare.items),
         *(item.title for item in _items(article)),
     ]
 
@@ -375,7 +380,7 @@ def test_uses_the_summaries_not_the_full_text(
 ) -> None:
     # Without header and footer: a paragraph may run on to the next page.
     text = _normal(_body_text(handouts[variant, "default"], article))
-    missing = [s for s in _summaries(article) if _normal(s) not in text]
+    missing = [s for s in _summaries(article, _is_large(variant)) if _normal(s) not in text]
     assert not missing, f"summaries not in the handout: {missing}"
     sentences = _full_text_sentences(article)
     assert len(sentences) > 40

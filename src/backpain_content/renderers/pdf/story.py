@@ -618,7 +618,8 @@ def voice_note(layout: Layout, independent: bool) -> Flowable:
         line = layout.text.check("labels.independent", independent_note(layout.article, labels))
     else:
         line = layout.text.check("labels.clinic_voice", clinic_voice(layout.article, labels))
-    note = layout.text.paragraph(f"<i>{line}</i>", layout.styles.body)
+    # Plain text: italics would be lost on scripts set word by word, and in fonts with none.
+    note = layout.text.paragraph(line, layout.styles.body)
     note.keepWithNext = True  # it says what follows it
     return note
 
