@@ -405,8 +405,12 @@ def test_every_section_is_there_in_reading_order(
         LABELS.sessions_range.format(min=sessions.typical_min, max=sessions.typical_max),
         article.lifestyle.short_heading,
         article.therapies.short_heading,
+        LABELS.independent.format(clinic=article.provenance.source_clinic),
+        article.research.short_heading,  # type: ignore[union-attr]
         article.safety.short_heading,
-        *(group.heading for _, group in article.safety.groups()),
+        LABELS.before_pointer,
+        article.safety.urgent_signs.heading,
+        article.aftercare.short_heading,  # type: ignore[union-attr]
         LABELS.sources,
         LABELS.my_plan,
     ]
@@ -533,7 +537,9 @@ def test_metadata_language_and_bookmarks(
         article.sessions.short_heading,
         article.lifestyle.short_heading,
         article.therapies.short_heading,
+        article.research.short_heading,  # type: ignore[union-attr]
         article.safety.short_heading,
+        article.aftercare.short_heading,  # type: ignore[union-attr]
         LABELS.my_plan,
         article.closing.short_heading,
     ]
@@ -656,7 +662,7 @@ def test_hostile_text_is_printed_literally(article: bc.Article, tmp_path: Path, 
     assert metadata.author == text
     assert metadata.subject == text
     titles = [title for title, _ in _outline(hostile.reader)]
-    assert titles == [text] * 6 + [LABELS.my_plan, text]
+    assert titles == [text] * 8 + [LABELS.my_plan, text]
 
 
 # Errors
@@ -698,13 +704,10 @@ def _with_value(article: bc.Article, field: str, value: str) -> tuple[bc.Article
         clinic = clinic.model_copy(update={field.removeprefix("clinic."): value})
     elif field == "title":
         article = article.model_copy(update={"title": value})
-    else:
-        tips = article.lifestyle
-        items = list(tips.items)
-        items[2] = items[2].model_copy(update={"summary": value})
-        article = article.model_copy(
-            update={"lifestyle": tips.model_copy(update={"items": tuple(items)})}
-        )
+    else:  # a section's summary, which every handout prints
+        name = field.removesuffix(".summary")
+        part = getattr(article, name)
+        article = article.model_copy(update={name: part.model_copy(update={"summary": value})})
     return article, clinic
 
 
@@ -715,7 +718,7 @@ def _with_value(article: bc.Article, field: str, value: str) -> tuple[bc.Article
         # Thai has no spaces between words: the handout does not set it.
         ("clinic.location", "คลินิก Station", ["U+0E04", "U+0E25"]),
         ("title", "Dry needling \ue000", ["U+E000"]),
-        ("lifestyle.items[2].summary", "Stretch 🧘 often", ["U+1F9D8"]),
+        ("causes.summary", "Stretch 🧘 often", ["U+1F9D8"]),
     ],
 )
 def test_characters_no_font_can_print_are_a_content_error(
@@ -739,7 +742,7 @@ def test_characters_no_font_can_print_are_a_content_error(
         # Vera has Ł and ó but not Ż: the word is set in DejaVu Sans, Vera's descendant.
         ("clinic.name", "Żaneta Łukasz Physio"),
         ("title", "Dry needling 針"),
-        ("lifestyle.items[2].summary", "Stretch ☯ often"),
+        ("causes.summary", "Stretch ☯ often"),
         ("clinic.name", "Κλινική Αθηνά"),
         ("clinic.name", "مركز العلاج الطبيعي"),
         ("clinic.name", "ਸਿਹਤ ਕਲੀਨਿਕ"),
