@@ -78,12 +78,27 @@ def _squash(text: str, cjk: bool = False) -> str:
     return re.sub(r"\s+", "" if cjk else " ", text).strip()
 
 
+def _latin_runs_reversed(text: str) -> str:
+    """`text` with the words of each run of Latin words in reverse order."""
+    words, out, run = text.split(), [], []
+    for word in words:
+        if re.fullmatch(r"[A-Za-z][\w.-]*", word):
+            run.append(word)
+            continue
+        out += [*reversed(run), word]
+        run = []
+    return " ".join([*out, *reversed(run)])
+
+
 def _handout_strings(article: bc.Article) -> list[str]:
-    """Texts the handout prints whole: the title, the summary, the home tips' and the
-    safety items' summaries."""
-    strings = [article.title, article.summary]
-    strings += [tip.summary for tip in article.lifestyle.items]
-    strings += [item.summary for _, group in article.safety.groups() for item in group.items]
+    """Texts both handouts print whole: the title, the summary, the research's summary, the
+    urgent signs' and what to expect after a session (the standard handout prints the home
+    tips by title)."""
+    assert article.research is not None
+    assert article.aftercare is not None
+    strings = [article.title, article.summary, article.research.summary]
+    strings += [item.summary for item in article.safety.urgent_signs.items]
+    strings += [item.summary for item in article.aftercare.items]
     return strings
 
 
@@ -121,7 +136,7 @@ def test_html_says_language_and_direction(guides: dict[str, Rendered], language:
     # The English source title is marked as English, and so are the references' titles.
     cites = root.findall(".//footer//cite")
     assert [cite.get("lang") for cite in cites] == ["en-CA"]
-    reference = root.find(".//div[@class='bpc-references']//cite")
+    reference = root.find(".//section[@id='bpc-sources']//cite")
     assert reference is not None
     assert reference.get("lang") == "en"
     text = visible_text(page)
@@ -190,6 +205,10 @@ def test_pdftotext_gives_back_each_text(guides: dict[str, Rendered], language: s
         labels.clinic_in_location.format(name="Avenue Physio", location="Calgary Downtown"),
         *(labels.page_of.format(page=n, pages=total) for total in range(1, 8) for n in range(1, 8)),
     ]
+    if language == "ar":
+        # A run of Latin words in a right-to-left line reads back in visual order
+        # ("Physio Avenue" for the clinic's name in the page's header).
+        furniture += [_latin_runs_reversed(part) for part in furniture]
     for name in ("pdf", "pdf-large"):
         path = rendered.pdf_path(name)
         text = _squash(reading_text(path, rtl=language == "ar"), cjk)
