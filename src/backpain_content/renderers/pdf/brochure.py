@@ -133,8 +133,7 @@ def _back(layout: Layout) -> list[Flowable]:
     code = qr_code(layout, size=0.9 * inch)
     if code:
         parts += [Spacer(1, layout.sizes.gap * 2), *code[0]]
-    cited = printed_citations(layout, [f"safety.{kind}" for kind in PRINTED_SAFETY])
-    parts += [Spacer(1, layout.sizes.gap * 3), sources(layout, cited), *source_and_note(layout)]
+    parts += [Spacer(1, layout.sizes.gap * 3), *source_and_note(layout)]
     return parts
 
 
@@ -172,6 +171,9 @@ def _attempt(
         lead = [voice_note(layout, independent=True)] if name == "safety" else []
         if name not in left_out:
             inside_parts += section(layout, name, lead)
+    # The sources of the safety part's numbers, under it (the back has the clinic's details).
+    cited = printed_citations(layout, [f"safety.{kind}" for kind in PRINTED_SAFETY])
+    inside_parts.append(sources(layout, cited))
     cover_parts, back_parts = _cover(layout, logo), _back(layout)
     (flap_left, flap_width), (back_left, back_width), (cover_left, cover_width) = sheet.outside
     outside_frames = [

@@ -94,7 +94,8 @@ def _top(layout: Layout, count: int, logo: ImageReader | None) -> list[Flowable]
     parts += [
         Spacer(1, sizes.gap * 2),
         text.para("title", article.title, styles.title, "H1"),
-        notice(layout),
+        # Read up close, as the source line is: at the footer's size, the title's room kept.
+        notice(layout, styles.footer),
     ]
     point = ParagraphStyle("point", parent=styles.bullet, spaceAfter=sizes.gap * 2)
     listed = StructNode("L")
@@ -115,7 +116,7 @@ def _bottom(layout: Layout) -> list[Flowable]:
     else:
         (figure, caption), width = code
         found = beside(layout, figure, width, [caption])
-    pointer = text.bold("labels.safety_pointer", labels.safety_pointer, styles.body)
+    pointer = text.bold("labels.safety_pointer", labels.safety_pointer, styles.footer)
     return [
         pointer,
         Spacer(1, sizes.gap * 2),

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
@@ -600,14 +601,14 @@ def section(layout: Layout, name: SectionName, lead: Sequence[Flowable] = ()) ->
     return with_heading(layout, name, part.short_heading, summary, body, lead)
 
 
-def notice(layout: Layout) -> Flowable:
+def notice(layout: Layout, style: ParagraphStyle | None = None) -> Flowable:
     """The one line under the title: whether a clinician (and, for a translation, a
-    certified translator) has reviewed this version."""
+    certified translator) has reviewed this version; in the body's style unless `style`."""
     text = "".join(
         layout.text.check(part.field or "labels", part.text)
         for part in review_notice(layout.article, layout.labels)
     )
-    return layout.text.paragraph(f"<b>{text}</b>", layout.styles.body)
+    return layout.text.paragraph(f"<b>{text}</b>", style or layout.styles.body)
 
 
 def voice_note(layout: Layout, independent: bool) -> Flowable:
