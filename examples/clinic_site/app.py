@@ -67,6 +67,8 @@ LABELS = {
     "html": "The guide as a web page",
     "pdf": "Handout (PDF)",
     "pdf-large": "Large-print handout (PDF)",
+    "before": "Before your first session: consent, risks and questions (PDF)",
+    "before-large": "Before your first session, large print (PDF)",
     "epub": "E-book (ePub)",
     "brochure": "Tri-fold brochure to print, both sides (PDF)",
     "poster": "Waiting-room poster (PDF)",
@@ -102,7 +104,10 @@ def create_app(clinic_file: str | None = None) -> Flask:
             guide=guide,
             tips=tips,
             stylesheet=bc.stylesheet(clinic),
-            downloads=[{"name": f.name, "label": LABELS[f.name]} for f in bc.FORMATS],
+            # A format this page has no words for yet is offered under its own description.
+            downloads=[
+                {"name": f.name, "label": LABELS.get(f.name, f.description)} for f in bc.FORMATS
+            ],
             status=status,
         )
 
