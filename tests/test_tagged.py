@@ -51,16 +51,23 @@ def clinic(tmp_path_factory: pytest.TempPathFactory) -> bc.Clinic:
 
 
 def expected(
-    article: bc.Article, clinic: bc.Clinic, plan: bc.PatientPlan | None = None
+    article: bc.Article,
+    clinic: bc.Clinic,
+    plan: bc.PatientPlan | None = None,
+    large_print: bool = False,
 ) -> list[str]:
     """What the handout says, in the order it says it, from the guide itself: headings,
-    summaries, item titles, the safety part, the plan's labels, the clinic, the footer."""
+    summaries, item titles (the home tips' summaries in large print), the notices, the
+    research, the urgent signs, after your session, the plan's labels, the clinic, the
+    footer."""
     labels = labels_of(article)
-    said = [article.title, article.summary]
-    for name in ("mechanisms", "causes", "sessions", "lifestyle", "therapies", "safety"):
+    clinic_name = article.provenance.source_clinic
+    said = [article.title, labels.not_reviewed, article.summary]
+    said.append(labels.clinic_voice.format(clinic=clinic_name))
+    for name in ("mechanisms", "causes", "sessions", "lifestyle", "therapies"):
         part = getattr(article, name)
         said.append(part.short_heading)
-        if name in ("causes", "lifestyle", "safety"):
+        if name in ("causes", "lifestyle"):
             said.append(part.summary)
         if name in ("mechanisms", "causes", "therapies"):
             said += [item.title for item in part.items]
@@ -69,11 +76,18 @@ def expected(
             said += [labels.sessions_range.format(min=low, max=high), part.summary]
             said.append(part.chronic_summary)
         if name == "lifestyle":
-            said += [text for item in part.items for text in (item.title, item.summary)]
-        if name == "safety":
-            for _, group in part.groups():
-                said += [group.heading, *(item.summary for item in group.items)]
-            said.append(labels.sources)
+            for item in part.items:
+                said += [item.title, item.summary] if large_print else [item.title]
+    assert article.research is not None
+    assert article.aftercare is not None
+    said.append(labels.independent.format(clinic=clinic_name))
+    said += [article.research.short_heading, article.research.summary]
+    said += [article.safety.short_heading, labels.before_pointer]
+    urgent = article.safety.urgent_signs
+    said += [urgent.heading, *(item.summary for item in urgent.items)]
+    said.append(article.aftercare.short_heading)
+    said += [item.summary for item in article.aftercare.items]
+    said.append(labels.sources)
     if plan is None:
         said += [labels.my_plan, labels.plan_sessions, labels.plan_next, labels.plan_exercises]
     else:
@@ -147,7 +161,8 @@ def test_every_variant_is_tagged_and_reads_in_order(
     plan = PLAN if kind == "plan" else None
     pdf = bc.render_pdf(article, clinic=chosen, options=OPTIONS[variant], plan=plan)
     report = assert_tagged(pdf)
-    assert in_order(report, expected(article, chosen, plan)) == []
+    large = OPTIONS[variant].large_print
+    assert in_order(report, expected(article, chosen, plan, large)) == []
     # poppler reads the same tree to the same text.
     assert _squash(_poppler_text(pdf, tmp_path)) == _squash(_reading(report))
     # Said once: the first page's footer is content, the later pages' the same artifact.
@@ -258,7 +273,7 @@ def test_a_partial_translation_marks_what_is_still_english(tmp_path: Path) -> No
 
     po = translated_po("pl", tmp_path)
     catalog = polib.pofile(str(po))
-    kept = {"lifestyle.stretch-daily.summary", "safety.side_effects.heading"}
+    kept = {"lifestyle.stretch-daily.title", "safety.urgent_signs.heading"}
     for entry in catalog:
         if entry.msgctxt in kept:
             entry.msgstr = ""
@@ -267,8 +282,8 @@ def test_a_partial_translation_marks_what_is_still_english(tmp_path: Path) -> No
     english = bc.load_article()
     report = assert_tagged(bc.render_pdf(guide))
     spans = {report.text_of(s): str(s.obj.Lang) for s in _elements(report, "Span")}
-    assert spans[english.lifestyle.items[2].summary] == "en-CA"
-    assert spans[english.safety.side_effects.heading] == "en-CA"
+    assert spans[english.lifestyle.items[2].title] == "en-CA"
+    assert spans[english.safety.urgent_signs.heading] == "en-CA"
 
 
 @pytest.mark.parametrize("language", SCRIPTS)
@@ -280,7 +295,7 @@ def test_every_script_is_tagged_and_reads_in_order(
     pdf = bc.render_pdf(article, clinic=clinic, options=LARGE if large else bc.HandoutOptions())
     report = assert_tagged(pdf)
     # Right-to-left and shaped words are read from their ActualText, in reading order.
-    assert in_order(report, expected(article, clinic)) == []
+    assert in_order(report, expected(article, clinic, large_print=large)) == []
     if language in ("zh-Hans", "el", "pl"):  # set by ReportLab's own paragraphs
         assert _squash(_poppler_text(pdf, tmp_path)) == _squash(_reading(report))
 
