@@ -24,7 +24,7 @@ import backpain_content as bc
 from backpain_content.renderers.pdf.brochure import MIN_BODY, panels
 from backpain_content.renderers.pdf.poster import MIN_POINT, MIN_TITLE, POSTER_PAPER
 from backpain_content.renderers.pdf.story import first_sentence
-from backpain_content.renderers.shared import provenance_line
+from backpain_content.renderers.shared import provenance_line, review_notice
 from clinics import full_clinic
 from command import run_cli
 from needs import require_tool
@@ -326,8 +326,9 @@ def test_brochure_is_tagged_in_reading_order(
 def test_brochure_holds_what_it_must(
     sheets: dict[tuple[str, ...], Sheet], key: tuple[str, ...]
 ) -> None:
-    """The summaries, the home tips, the safety part's urgent signs, the source line and
-    the general-information note, on the page (not only in the tags)."""
+    """The summaries, the home tips, the review notice, the safety pointer and the urgent
+    signs, the source line and the general-information note, on the page (not only in the
+    tags)."""
     sheet = sheets[key]
     article, labels = sheet.article, bc.labels_for(sheet.language)
     text = _squash("".join(w[5] for w in sheet.words))
@@ -335,7 +336,8 @@ def test_brochure_holds_what_it_must(
         article.causes.summary,
         article.sessions.summary,
         article.lifestyle.summary,
-        article.safety.summary,
+        "".join(part.text for part in review_notice(article, labels)),
+        labels.safety_pointer,
         *(item.summary for item in article.safety.urgent_signs.items),
         *(tip.summary for tip in article.lifestyle.items),
         "".join(part.text for part in provenance_line(article, labels)),
@@ -412,16 +414,18 @@ def test_poster_is_one_portrait_page_of_the_larger_paper(
 
 @pytest.mark.parametrize("key", POSTERS, ids=_id)
 def test_poster_type_sizes(sheets: dict[tuple[str, ...], Sheet], key: tuple[str, ...]) -> None:
-    """The title at 60 pt or more; everything else at 28 pt or more, but for the source
-    line and the general-information note at its foot."""
+    """The title at 60 pt or more; everything else at 28 pt or more, but for the review
+    notice under the title, the safety pointer, and the source line and the
+    general-information note at its foot, all read up close."""
     sheet = sheets[key]
     article, labels = sheet.article, bc.labels_for(sheet.language)
     chars = sheet.chars()
     title = "".join(t for _, size, t in chars if size >= MIN_TITLE - 0.01)
     assert _squash(title) == _squash(article.title)
     small = "".join(t for _, size, t in chars if size < MIN_POINT - 0.01)
+    notice = "".join(part.text for part in review_notice(article, labels))
     foot = "".join(part.text for part in provenance_line(article, labels)) + labels.disclaimer
-    assert _squash(small) == _squash(foot)
+    assert _squash(small) == _squash(notice + labels.safety_pointer + foot)
     fonts = _run(require_tool("pdffonts"), str(sheet.path)).stdout.splitlines()[2:]
     assert fonts
     assert all(line.split()[-5] == "yes" for line in fonts), fonts
@@ -615,10 +619,12 @@ def test_a_guide_too_long_for_the_brochure_fails_saying_by_how_much(tmp_path: Pa
     assert min(sizes) >= MIN_BODY - 0.01
 
 
-def test_what_the_brochure_leaves_out_to_fit() -> None:
-    """The French guide's inside does not fit at 12 pt: it is set at 11 pt, with every
+def test_what_the_brochure_leaves_out_to_fit(tmp_path: Path) -> None:
+    """A guide with 18 home tips does not fit at 12 pt: it is set at 11 pt, with every
     section (the list of treatments left out only when 11 pt does not suffice)."""
-    article = bc.load_bundled("dry-needling-back-pain.fr-CA")
+    path = tmp_path / "tips.toml"
+    path.write_text(dumps(_long_guide(18)), encoding="utf-8")
+    article = bc.load_article(path)
     data = bc.render_brochure(article)
     report = assert_tagged(data)
     assert not in_order(report, [article.therapies.short_heading, article.safety.short_heading])
@@ -629,6 +635,16 @@ def test_what_the_brochure_leaves_out_to_fit() -> None:
         if isinstance(c, LTChar)
     }
     assert min(sizes) == MIN_BODY
+
+
+@pytest.mark.parametrize("tips", [22, 24])
+def test_a_brochure_that_runs_off_its_pages_is_one_error(tmp_path: Path, tips: int) -> None:
+    """Past the sheet's last page there is no frame at all: that is running out of room
+    too, said as such (it was an AttributeError)."""
+    path = tmp_path / "tips.toml"
+    path.write_text(dumps(_long_guide(tips)), encoding="utf-8")
+    with pytest.raises(bc.ContentError, match=r"the brochure does not fit: its inside needs"):
+        bc.render_brochure(bc.load_article(path))
 
 
 def test_a_title_too_long_for_the_poster_fails_saying_by_how_much(tmp_path: Path) -> None:

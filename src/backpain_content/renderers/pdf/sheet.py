@@ -87,7 +87,11 @@ class _SheetDoc(BaseDocTemplate):
             self._current = self._parts.get(flowable.node) if flowable.node else None
             return
         part = self._current
-        if part is None or self.frame.id in part.frames or isinstance(flowable, ActionFlowable):
+        # No frame at all: the sheet's pages ran out, which is running out of room too.
+        frame = getattr(self, "frame", None)
+        if part is None or isinstance(flowable, ActionFlowable):
+            return
+        if frame is not None and frame.id in part.frames:
             return
         # Drawn outside its part's frames: the part ran out of room. Only the first part
         # to do so is measured (those after it are pushed on by it).
@@ -96,7 +100,8 @@ class _SheetDoc(BaseDocTemplate):
             if self._stop_early:
                 raise _Overflowing
         if part is self.overflowing:
-            _, height = flowable.wrap(self.frame.width, self.frame.height)
+            width, room = (frame.width, frame.height) if frame else (self.width, self.height)
+            _, height = flowable.wrap(width, room)
             self.over += height + flowable.getSpaceBefore() + flowable.getSpaceAfter()
 
 
