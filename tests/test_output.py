@@ -531,6 +531,8 @@ def test_render_of_an_unknown_format_names_the_known_ones(article: bc.Article) -
         "html",
         "pdf",
         "pdf-large",
+        "before",
+        "before-large",
         "epub",
         "brochure",
         "poster",

@@ -161,7 +161,9 @@ def test_every_variant_is_tagged_and_reads_in_order(
     plan = PLAN if kind == "plan" else None
     pdf = bc.render_pdf(article, clinic=chosen, options=OPTIONS[variant], plan=plan)
     report = assert_tagged(pdf)
-    large = OPTIONS[variant].large_print
+    # The French large print is a page too long as designed: it is laid out again,
+    # compact, with the home tips by title (the English one keeps their summaries).
+    large = OPTIONS[variant].large_print and guide == "en-CA"
     assert in_order(report, expected(article, chosen, plan, large)) == []
     # poppler reads the same tree to the same text.
     assert _squash(_poppler_text(pdf, tmp_path)) == _squash(_reading(report))

@@ -81,7 +81,8 @@ def checklist(layout: Layout, section: _Section) -> list[Flowable]:
     (an X in it for the tips a patient's plan chose). The standard handout prints the
     titles only: its second page is the safety part's (the full guide has every tip)."""
     items = getattr(layout.article, section.name).items
-    brief = layout.column is None and not layout.large_print
+    # Large print keeps the summaries unless it is laid out again, compact, to fit.
+    brief = layout.column is None and (not layout.large_print or layout.compact)
     chosen = layout.plan.chosen if layout.plan else frozenset()
     text, labels, styles = layout.text, layout.labels, layout.styles
     listed = StructNode("L")
