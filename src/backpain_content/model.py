@@ -598,19 +598,15 @@ class Article(Record):
         """Every list of sources the guide has, with its field (`safety.sources`), in
         reading order."""
         found: list[tuple[str, tuple[str, ...]]] = []
-        for name in ("research", "safety", "questions", "aftercare"):
+        items = self.sourced_items()
+        for name in GUIDE_SECTIONS:
             part = getattr(self, name)
-            if part is not None:
-                found.append((f"{name}.sources", part.sources))
-            if name == "safety":
-                found += [
-                    (f"{at}.sources", item.sources) for at, item in self.safety.located_items()
-                ]
-            elif name in ("research", "aftercare") and part is not None:
-                found += [
-                    (f"{name}.items[{i}].sources", item.sources)
-                    for i, item in enumerate(part.items)
-                ]
+            if part is None:
+                continue
+            found.append((f"{name}.sources", part.sources))
+            found += [
+                (f"{at}.sources", item.sources) for at, item in items if at.startswith(f"{name}.")
+            ]
         return tuple(found)
 
     def cited(self) -> tuple[str, ...]:

@@ -17,7 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from ...errors import ContentError
-from ...model import SafetyGroup, SafetyKind, SectionName, SourcedItem
+from ...model import GUIDE_SECTIONS, SafetyGroup, SafetyKind, SectionName, SourcedItem
 from ..shared import (
     PlanView,
     ReferenceNumbers,
@@ -270,9 +270,6 @@ _SECTIONS = (
     _Section("aftercare", findings, summary_first=False),
 )
 """The handout's sections, in reading order; the closing part follows them."""
-
-_OWN: frozenset[SectionName] = frozenset({"research", "safety", "questions", "aftercare"})
-"""The sections the guide adds to the clinic's article, from its own sources."""
 
 
 def section_heading(
@@ -647,7 +644,7 @@ def story(layout: Layout, frame_height: float) -> list[Flowable]:
         if getattr(article, part.name) is None:
             continue
         lead: list[Flowable] = []
-        if part.name in _OWN and not own:
+        if part.name in GUIDE_SECTIONS and not own:
             # The note says what follows it: kept on the page with the section's heading.
             lead, own = [voice_note(layout, independent=True)], True
         flowables += section(layout, part.name, lead)
@@ -659,17 +656,6 @@ def story(layout: Layout, frame_height: float) -> list[Flowable]:
     flowables.append(Spacer(1, layout.sizes.gap))
     flowables += _closing(layout, frame_height)
     return flowables
-
-
-_BEFORE: tuple[SafetyKind, ...] = (
-    "consent",
-    "side_effects",
-    "serious_risks",
-    "tell_your_physio",
-    "lower_your_risk",
-    "urgent_signs",
-)
-"""The safety groups the sheet for before a first session prints, in its order."""
 
 
 def before_story(layout: Layout) -> list[Flowable]:
@@ -684,11 +670,10 @@ def before_story(layout: Layout) -> list[Flowable]:
         voice_note(layout, independent=True),
         *section_heading(layout, "safety", safety.short_heading, safety.summary),
     ]
-    groups = dict(safety.groups())
-    for kind in _BEFORE:
-        if kind in groups:
-            flowables += _group(layout, kind, groups[kind])
-    names = [f"safety.{kind}" for kind in _BEFORE]
+    names = []
+    for kind, group in safety.groups():  # every group it has, in reading order
+        flowables += _group(layout, kind, group)
+        names.append(f"safety.{kind}")
     if article.questions is not None:
         asked = questions(layout, _Section("questions", questions))
         part = article.questions
