@@ -189,6 +189,11 @@ def test_a_guide_without_the_optional_parts_prints_no_heading_for_them(tmp_path:
         assert said not in handout
     assert "Before you agree to treatment" not in html
     assert "Lowering your risk" not in html
+    # Asking for a section it does not have is one clear error, not an empty part.
+    with pytest.raises(bc.ContentError) as caught:
+        bc.render_html(article, options=bc.HtmlOptions(sections=("research",)))
+    assert caught.value.field == "options.sections"
+    assert "names 'research', a section this guide does not have" in str(caught.value)
 
 
 def _all_sources(data: object) -> list[list[str]]:
