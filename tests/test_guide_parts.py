@@ -119,7 +119,7 @@ def test_the_handout_has_the_research_urgent_signs_and_aftercare(
     for item in article.safety.urgent_signs.items:
         assert normalise(item.summary) in text, item.id
     # It points to the sheet that has the rest of the safety part.
-    assert "Before your first session" in text
+    assert "Before you start treatment" in text
 
 
 @pytest.mark.parametrize(
@@ -147,7 +147,7 @@ def test_the_sheet_before_a_first_session_has_every_risk_and_question(
     for question in article.questions.items:  # type: ignore[union-attr]
         assert normalise(question.text) in text
     if language == "en-CA":
-        assert text.index("Before your first session") < text.index(NOTICE)
+        assert text.index("Before you start treatment") < text.index(NOTICE)
 
 
 def test_the_sheet_is_a_format_of_its_own(tmp_path: Path) -> None:

@@ -419,7 +419,8 @@ def _lint(args: argparse.Namespace) -> int:
 def _say_whose_branding(article: Article, clinic: Clinic | None) -> None:
     """Without --clinic, the outputs name the clinic the guide comes from: say so."""
     if clinic is None:
-        phrase = clinic_phrase(default_clinic(article), labels_of(article))
+        labels = labels_of(article)
+        phrase = clinic_phrase(default_clinic(article, labels.your_clinic), labels)
         print(
             f"{PROG}: note: branded for {printable(phrase)}, the clinic the guide names; "
             "give --clinic FILE.toml for your own",
@@ -536,7 +537,11 @@ def _email(args: argparse.Namespace) -> int:
     from .renderers.email import build_guide_email
 
     article = load_article(args.article)
-    clinic = load_clinic(args.clinic) if args.clinic else default_clinic(article)
+    clinic = (
+        load_clinic(args.clinic)
+        if args.clinic
+        else default_clinic(article, labels_of(article).your_clinic)
+    )
     sender = args.sender or clinic.email
     if not sender:
         raise ContentError(None, "from", "give --from, or an email address in the clinic file")

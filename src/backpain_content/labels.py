@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import string
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -18,7 +19,7 @@ from .fields import Record, _check_line, _check_text
 
 _LABELS = Path(__file__).resolve().parent / "labels"
 
-__all__ = ["PLACEHOLDERS", "Labels", "labels_for", "placeholders"]
+__all__ = ["PLACEHOLDERS", "LabelChanges", "Labels", "labels_for", "labels_with", "placeholders"]
 
 Word = Annotated[
     str, Field(max_length=400), AfterValidator(_check_text), AfterValidator(_check_line)
@@ -31,6 +32,7 @@ PLACEHOLDERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         ("page_of", ("page", "pages"), ()),
         ("source_article", ("title", "clinic"), ()),
         ("adapted", ("who",), ()),
+        ("written", ("who",), ()),
         ("version_updated", ("version", "date"), ()),
         ("reviewed_by", ("name", "role", "date"), ()),
         ("translated", ("who", "version"), ()),
@@ -91,7 +93,11 @@ class Labels(Record):
     source_article: Word
     """Names the source article, with `{title}` and `{clinic}`."""
     adapted: Word
-    """Says who wrote the summaries and the safety section, with `{who}`."""
+    """For a guide that keeps a source article: says who wrote the summaries and the
+    independent sections, with `{who}`."""
+    written: Word
+    """For a guide without a source article: says who wrote it, from the sources listed,
+    with `{who}`."""
     version_updated: Word
     """The content's version and when it was made, with `{version}` and `{date}`."""
     not_reviewed: Word
@@ -122,6 +128,8 @@ class Labels(Record):
     """The handout's line that points to the "before your first session" sheet."""
     clinic_in_location: Word
     """How a clinic is named with its location, with `{name}` and `{location}`."""
+    your_clinic: Word
+    """What names the clinic when none is given and the guide names none ("your clinic")."""
     term_separator: Word
     """What follows an item's title when its body runs on after it."""
     contact: Word
@@ -270,6 +278,8 @@ ADDED_IN_3 = (
     "before_title",
     "before_pointer",
     "in_english",
+    "written",
+    "your_clinic",
 )
 """The labels version 3.0 of the guide added, which older translated guides lack."""
 
@@ -278,6 +288,46 @@ ADDED_IN_3 = (
 def _english() -> dict[str, str]:
     data = tomllib.loads((_LABELS / "en.toml").read_text(encoding="utf-8"))
     return {name: data[name] for name in ADDED_IN_3}
+
+
+LabelValue = str | int | tuple[str, ...]
+
+
+def _check_changes(value: dict[str, LabelValue]) -> dict[str, LabelValue]:
+    unknown = sorted(set(value) - set(Labels.model_fields))
+    if unknown:
+        raise ValueError(f"{unknown[0]!r} is not a label (labels/en.toml names them all)")
+    try:
+        # A label's rules (one line, its placeholders) are the same in every language.
+        _changed("en", tuple(sorted(value.items())))
+    except ValueError as exc:
+        field = getattr(exc, "field", None)
+        problem = getattr(exc, "problem", str(exc))
+        raise ValueError(f"{field}: {problem}" if field else problem) from None
+    return value
+
+
+LabelChanges = Annotated[dict[str, LabelValue], AfterValidator(_check_changes)]
+"""Labels a guide or a clinic changes, by name (`email_safety_more = "…"`): only those it
+changes; the rest are the package's for the language."""
+
+
+def labels_with(language: str, *changes: Mapping[str, LabelValue] | None) -> Labels:
+    """The labels for `language`, with each of `changes` (a guide's, then a clinic's)
+    laid over them in turn."""
+    merged: dict[str, LabelValue] = {}
+    for change in changes:
+        merged.update(change or {})
+    if not merged:
+        return labels_for(language)
+    return _changed(language, tuple(sorted(merged.items())))
+
+
+@functools.lru_cache(maxsize=64)
+def _changed(language: str, changes: tuple[tuple[str, LabelValue], ...]) -> Labels:
+    # Made once per language and set of changes: every render asks for its labels.
+    base = labels_for(language).model_dump()
+    return Labels.model_validate({**base, **dict(changes)})
 
 
 @functools.cache

@@ -6,6 +6,7 @@ The model knows no output format: renderers read it, it never reads them.
 from __future__ import annotations
 
 import datetime
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -25,11 +26,12 @@ from .fields import (
     WebUrl,
     validation_message,
 )
-from .labels import Labels
+from .labels import LabelChanges
 
 __all__ = [
     "ARTICLE_SECTIONS",
     "CLINIC_PLACEHOLDER",
+    "CODE_SYSTEMS",
     "GUIDE_SECTIONS",
     "SAFETY_GROUPS",
     "SECTION_NAMES",
@@ -40,6 +42,8 @@ __all__ = [
     "CausesSection",
     "Clinic",
     "ClosingSection",
+    "CodeSystem",
+    "ConditionCode",
     "LifestyleSection",
     "LifestyleTip",
     "Line",
@@ -146,15 +150,16 @@ class Provenance(Record):
     """Where the guide comes from, who wrote which part, how current it is, and who has
     reviewed it (no review is claimed that is not recorded here)."""
 
-    source_title: Line
-    """Title of the source article, as its author published it."""
-    source_clinic: Line
-    """The clinic that wrote the source article."""
+    source_title: Line | None = None
+    """Title of the source article, as its author published it; none for a guide written
+    from its references alone (then `source_clinic` is none too)."""
+    source_clinic: Line | None = None
+    """The clinic that wrote the source article, whose claims the guide marks as its own."""
     source_location: Line | None = None
     """Where that clinic is, as the article names it."""
     adapted_by: Line
-    """Who wrote what the guide adds to the article: the plain-language summaries and the
-    safety section, from the references listed."""
+    """Who wrote the guide's own words (the plain-language summaries and the sections
+    written from the references listed, or, without a source article, all of it)."""
     version: Version
     """Version of this content, such as `1.0.0`; raise it on every change of wording."""
     updated: datetime.date
@@ -179,6 +184,24 @@ class Provenance(Record):
         found = [r for r in self.reviews if r.kind == kind and r.version == self.version]
         return tuple(sorted(found, key=lambda r: r.date, reverse=True))
 
+    @property
+    def adapted(self) -> bool:
+        """Whether the guide keeps a source article (a clinic's own words) beside its own."""
+        return self.source_title is not None
+
+    @model_validator(mode="after")
+    def _source_is_whole(self) -> Provenance:
+        given = [self.source_title is not None, self.source_clinic is not None]
+        if any(given) and not all(given):
+            missing = "source_clinic" if given[0] else "source_title"
+            raise ValueError(
+                f"{missing} is missing: a source article has both a title and a clinic "
+                "(a guide written from its references alone has neither)"
+            )
+        if self.source_location is not None and self.source_clinic is None:
+            raise ValueError("source_location is given without a source_clinic")
+        return self
+
     @model_validator(mode="after")
     def _dates_are_in_order(self) -> Provenance:
         for index, review in enumerate(self.reviews):
@@ -199,22 +222,28 @@ class _Item(Record):
     """The item's full text from the article."""
     summary: Summary
     """Plain-language version of the body for handouts: at most 25 words, only the body's claims."""
+    sources: tuple[Slug, ...] = ()
+    """The ids of the references the item rests on, for a guide's own words (an adapted
+    article's items are its clinic's and cite none)."""
 
 
 class Mechanism(_Item):
-    """One way dry needling helps back pain."""
+    """One way the treatment works or helps."""
 
 
 class Cause(_Item):
-    """One cause of back pain that dry needling can address."""
+    """One cause of the condition that the treatment can address."""
 
 
 class LifestyleTip(_Item):
-    """One thing a patient can do at home to help their back."""
+    """One thing a patient can do at home (a home tip a plan can choose)."""
 
 
 class Therapy(_Item):
-    """A treatment that works alongside dry needling."""
+    """A treatment that works alongside this one."""
+
+    guide: Slug | None = None
+    """The id of a guide in the library about this treatment: outputs link to it."""
 
 
 class _Section(Record):
@@ -228,17 +257,19 @@ class _Section(Record):
     """Plain-language version of the introduction for handouts: at most 25 words."""
     closing: tuple[Text, ...] = ()
     """Paragraphs after the list of items."""
+    sources: tuple[Slug, ...] = ()
+    """The ids of the references the introduction rests on, for a guide's own words."""
 
 
 class MechanismsSection(_Section):
-    """What dry needling is, and how it helps."""
+    """What the treatment is, and how it helps."""
 
     items: Annotated[tuple[Mechanism, ...], Field(min_length=1)]
-    """The ways dry needling helps, in the article's order."""
+    """The ways the treatment helps, in the article's order."""
 
 
 class CausesSection(_Section):
-    """Causes of back pain that dry needling can address."""
+    """Causes of the condition that the treatment can address."""
 
     items: Annotated[tuple[Cause, ...], Field(min_length=1)]
     """The causes, in the article's order."""
@@ -252,7 +283,7 @@ class LifestyleSection(_Section):
 
 
 class TherapiesSection(_Section):
-    """Treatments that work alongside dry needling."""
+    """Treatments that work alongside this one."""
 
     items: Annotated[tuple[Therapy, ...], Field(min_length=1)]
     """The treatments, in the article's order."""
@@ -275,6 +306,8 @@ class SessionGuidance(Record):
     """Plain-language version of the typical range for handouts: at most 25 words."""
     chronic_summary: Summary
     """Plain-language note on chronic pain for handouts: at most 25 words."""
+    sources: tuple[Slug, ...] = ()
+    """The ids of the references the section rests on, for a guide's own words."""
 
     @model_validator(mode="after")
     def _range_is_ordered(self) -> SessionGuidance:
@@ -400,8 +433,8 @@ SAFETY_GROUPS: tuple[SafetyKind, ...] = (
 
 class SafetySection(Record):
     """What consent means, side effects, serious risks, who should tell their clinician
-    first, how to lower the risk, and the warning signs that need urgent care: written for
-    this guide from its references."""
+    first, how to lower the risk (each as the treatment has them), and the warning signs
+    that need urgent care, which every guide has: written from the guide's references."""
 
     heading: Line
     """The section's heading."""
@@ -415,11 +448,11 @@ class SafetySection(Record):
     """The ids of the references the introduction rests on."""
     consent: SafetyGroup | None = None
     """What the patient must be told before agreeing to treatment, as a list to check."""
-    side_effects: SafetyGroup
+    side_effects: SafetyGroup | None = None
     """Common, mild side effects and how long they usually last."""
-    serious_risks: SafetyGroup
+    serious_risks: SafetyGroup | None = None
     """Rare, serious risks, and what to do if one happens."""
-    tell_your_physio: SafetyGroup
+    tell_your_physio: SafetyGroup | None = None
     """Who should tell their clinician before treatment."""
     lower_your_risk: SafetyGroup | None = None
     """What the patient can do to lower the risk."""
@@ -515,35 +548,75 @@ GUIDE_SECTIONS: tuple[SectionName, ...] = SECTION_NAMES[6:]
 """The sections the guide adds from its references, independent of the clinic."""
 
 
+CodeSystem = Literal["icd10ca", "icd10cm", "snomed"]
+CODE_SYSTEMS: dict[CodeSystem, str] = {
+    "icd10ca": "ICD-10-CA",
+    "icd10cm": "ICD-10-CM",
+    "snomed": "SNOMED CT",
+}
+"""The code systems a guide's conditions may be coded in, with their names."""
+_CODE_PATTERNS: dict[CodeSystem, str] = {
+    # ICD-10 codes are a letter, two digits and up to four more after a dot (M54.5,
+    # M54.50); SNOMED CT concept ids are 6 to 18 digits.
+    "icd10ca": r"^[A-Z][0-9]{2}(?:\.[0-9A-Z]{1,4})?$",
+    "icd10cm": r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$",
+    "snomed": r"^[1-9][0-9]{5,17}$",
+}
+
+
+class ConditionCode(Record):
+    """A code for a condition the guide covers, as an electronic record names it."""
+
+    system: CodeSystem
+    """The code system: `icd10ca` (ICD-10-CA), `icd10cm` (ICD-10-CM) or `snomed` (SNOMED CT)."""
+    code: Annotated[str, Field(max_length=20)]
+    """The code, as the system writes it, such as `M54.5` or `279039007`."""
+
+    @model_validator(mode="after")
+    def _code_fits_system(self) -> ConditionCode:
+        if not re.fullmatch(_CODE_PATTERNS[self.system], self.code):
+            raise ValueError(f"code is not a {CODE_SYSTEMS[self.system]} code")
+        return self
+
+
 class Article(Record):
-    """A patient guide: the whole text of the article, in typed sections."""
+    """A patient guide on one treatment for one condition, in typed sections: the title,
+    lede, summary, provenance, safety (with its urgent signs) and closing are required;
+    every other section is optional, and a guide without one shows no heading for it."""
 
     id: Slug
-    """Short identifier used in file names, such as `dry-needling-back-pain`."""
+    """Stable identifier, the same in every language version of the guide, used in file
+    names, links and the library's index, such as `exercise-low-back-pain`."""
     language: LanguageTag
     """Language tag of the text, such as `en-CA`."""
     title: Line
-    """The article's title."""
+    """The guide's title."""
     condition: Line
-    """The condition the article is about, such as `Back pain`."""
+    """The condition the guide is about, such as `Low back pain`."""
     therapy: Line
-    """The therapy the article is about, such as `Dry needling`."""
+    """The treatment the guide is about, such as `Exercise`."""
+    topic: Line | None = None
+    """The topic the library's index files the guide under; the condition when not given."""
+    codes: tuple[ConditionCode, ...] = ()
+    """Codes of the conditions the guide covers, which clinic systems look guides up by."""
+    related: tuple[Slug, ...] = ()
+    """The ids of related guides in the same library, which outputs link to."""
     lede: Paragraphs
     """Opening paragraphs, before the first section."""
     summary: Summary
-    """Plain-language version for handouts of what the therapy is: at most 25 words."""
+    """Plain-language version for handouts of what the treatment is: at most 25 words."""
     provenance: Provenance
     """Source, version and review date."""
-    mechanisms: MechanismsSection
-    """What dry needling is and how it helps."""
-    causes: CausesSection
-    """Causes of back pain it can address."""
-    sessions: SessionGuidance
+    mechanisms: MechanismsSection | None = None
+    """What the treatment is and how it helps."""
+    causes: CausesSection | None = None
+    """Causes of the condition it can address."""
+    sessions: SessionGuidance | None = None
     """How many sessions are typically needed, in words and as a range."""
-    lifestyle: LifestyleSection
-    """Lifestyle changes that help."""
-    therapies: TherapiesSection
-    """Complementary treatments."""
+    lifestyle: LifestyleSection | None = None
+    """What the patient can do at home: the home tips a plan chooses from."""
+    therapies: TherapiesSection | None = None
+    """Treatments that work alongside this one."""
     closing: ClosingSection
     """The closing call to action, which names the clinic."""
     research: ResearchSection | None = None
@@ -556,9 +629,15 @@ class Article(Record):
     """After a session, and whom to call: the guide's own, from its references."""
     references: tuple[Reference, ...] = ()
     """The published sources the guide's own sections cite."""
-    labels: Labels | None = None
-    """The words the renderers print ("Contents", "Page 1 of 2") for a language the
-    package has no labels for, as a translation file gives them; else the package's own."""
+    labels: LabelChanges | None = None
+    """The words the renderers print ("Contents", "Page 1 of 2") that this guide changes,
+    by name, such as `email_safety_more`: only those it changes (a translation into a
+    language the package has no labels for gives them all); the rest are the package's."""
+
+    @property
+    def filed_under(self) -> str:
+        """The topic the library files the guide under."""
+        return self.topic or self.condition
 
     @model_validator(mode="after")
     def _citations_resolve(self) -> Article:
@@ -575,6 +654,24 @@ class Article(Record):
         twice = sorted({i for i in ids if ids.count(i) > 1})
         if twice:
             raise ValueError(f"item id {twice[0]!r} is used twice; every item's id is its own")
+        if self.id in self.related:
+            raise ValueError("related names the guide itself")
+        if len(set(self.related)) != len(self.related):
+            raise ValueError("related names a guide twice")
+        if not self.provenance.adapted and any(
+            part is not None and not part.sources
+            for part in (getattr(self, name) for name in ARTICLE_SECTIONS[:-1])
+        ):
+            # Without a source article, every word is the guide's own: it needs its sources.
+            missing = next(
+                name
+                for name in ARTICLE_SECTIONS[:-1]
+                if getattr(self, name) is not None and not getattr(self, name).sources
+            )
+            raise ValueError(
+                f"{missing}.sources is empty: a guide without a source article cites the "
+                "references each of its sections rests on"
+            )
         return self
 
     def sections(self) -> tuple[SectionName, ...]:
@@ -598,6 +695,13 @@ class Article(Record):
         """Every list of sources the guide has, with its field (`safety.sources`), in
         reading order."""
         found: list[tuple[str, tuple[str, ...]]] = []
+        for name in ARTICLE_SECTIONS:
+            part = getattr(self, name)
+            if part is None or name == "closing":
+                continue
+            found.append((f"{name}.sources", part.sources))
+            for index, item in enumerate(getattr(part, "items", ())):
+                found.append((f"{name}.items[{index}].sources", item.sources))
         items = self.sourced_items()
         for name in GUIDE_SECTIONS:
             part = getattr(self, name)
@@ -619,7 +723,9 @@ class Article(Record):
         """Every item of the guide, in reading order."""
         found: list[Mechanism | Cause | LifestyleTip | Therapy | SourcedItem | Question] = []
         for name in ("mechanisms", "causes", "lifestyle", "therapies"):
-            found.extend(getattr(self, name).items)
+            part = getattr(self, name)
+            if part is not None:
+                found.extend(part.items)
         found.extend(item for _, item in self.sourced_items())
         if self.questions:
             found.extend(self.questions.items)
@@ -718,14 +824,14 @@ class PatientPlan(Record):
     def check(self, article: Article) -> None:
         """Raise `ContentError` naming the field when a chosen tip is not a home tip of
         `article` (the tip's id is the guide's, not the patient's, so it is named)."""
-        tips = {tip.id for tip in article.lifestyle.items}
+        tips = {tip.id for tip in article.lifestyle.items} if article.lifestyle else set()
         for index, tip in enumerate(self.home_tips):
             if tip not in tips:
                 raise ContentError(
                     None,
                     f"plan.home_tips[{index}]",
                     f"names no home tip of the guide: {tip!r} "
-                    f"(its tips: {', '.join(sorted(tips))})",
+                    f"(its tips: {', '.join(sorted(tips)) or 'none'})",
                 )
 
 
@@ -745,12 +851,16 @@ class Clinic(Record):
     booking_url: WebUrl | None = None
     """Where patients book an appointment online (https)."""
     guide_url: WebUrl | None = None
-    """Where the clinic publishes this guide online (https): the poster's QR code leads
-    there."""
+    """Where the clinic publishes its guides online (https): either one page, or a pattern
+    with `{id}` (and optionally `{language}`), such as `https://example.ca/guides/{id}`, so
+    each guide's poster, handout and ePub link to that guide's own page."""
     logo: Path | None = None
     """PNG or JPEG logo; a relative path is read from the clinic file's folder."""
     accent_colour: Colour = "#1d5c87"
     """Colour for headings and rules, `#rrggbb`, with at least 4.5:1 contrast against white."""
+    labels: dict[LanguageTag, LabelChanges] = Field(default_factory=dict)
+    """Labels the clinic changes, by language (`en` for every English guide, or `en-CA`),
+    then by name, such as `[labels.en] booking = "Book a visit"`: only those it changes."""
 
     @property
     def link(self) -> str | None:
@@ -758,8 +868,11 @@ class Clinic(Record):
         return self.booking_url or self.website
 
 
-def default_clinic(article: Article) -> Clinic:
-    """The clinic the article itself names, with only what the article says of it."""
+def default_clinic(article: Article, unnamed: str = "your clinic") -> Clinic:
+    """The clinic the article itself names, with only what the article says of it; for a
+    guide without a source article, a clinic called `unnamed` (the labels' `your_clinic`)."""
+    if article.provenance.source_clinic is None:
+        return Clinic(name=unnamed)
     return Clinic(
         name=article.provenance.source_clinic, location=article.provenance.source_location
     )

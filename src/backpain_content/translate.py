@@ -23,6 +23,7 @@ from .errors import ContentError
 from .fields import CLINIC_PLACEHOLDER, LANGUAGE_TAG, SUMMARY_MAX_WORDS, check_summary, field_path
 from .labels import PLACEHOLDERS, Labels, labels_for, placeholders
 from .model import Article, Translation
+from .readers.toml import to_toml
 from .renderers.shared import labels_of, source_date
 
 if TYPE_CHECKING:
@@ -44,11 +45,22 @@ EXTRA_HINT = "pip install 'backpain-content[translate]'"
 
 # Facts and identifiers, which keep their form in every language.
 _NOT_TEXT = frozenset(
-    {"id", "language", "version", "updated", "review_due", "accessed", "url", "kind", "sources"}
+    {
+        "id",
+        "language",
+        "version",
+        "updated",
+        "review_due",
+        "accessed",
+        "url",
+        "kind",
+        "sources",
+        "guide",
+    }
 )
 # Parts of a guide that are not translated: where it comes from (the source's own title
 # and names) and the references (titles as their publishers give them).
-_NOT_TRANSLATED = frozenset({"provenance", "references", "labels"})
+_NOT_TRANSLATED = frozenset({"provenance", "references", "labels", "codes", "related"})
 _ONE_LINE = frozenset({"title", "heading", "short_heading", "condition", "therapy"})
 _FULL_TEXT = frozenset({"lede", "intro", "closing", "paragraphs", "body"})
 _SUMMARIES = frozenset({"summary", "chronic_summary"})
@@ -343,8 +355,11 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
         made_labels = Labels.model_validate(labels)
     except ContentError as exc:
         raise ContentError(path, f"labels.{exc.field}", exc.problem) from None
-    # Labels the package has for this language are not repeated in the guide.
-    data["labels"] = None if made_labels == labels_for(language) else made_labels
+    # Only the labels that differ from the package's for this language are kept in the
+    # guide: the guide changes those, one at a time.
+    package = labels_for(language).model_dump(mode="json")
+    made = made_labels.model_dump(mode="json")
+    data["labels"] = {name: made[name] for name in made if made[name] != package[name]} or None
     try:
         return Article.model_validate(data)
     except ContentError as exc:
@@ -400,22 +415,12 @@ def untranslated_fields(article: Article) -> frozenset[str]:
 
 def translation_toml(article: Article, po_name: str) -> str:
     """A translated guide as the TOML content file the package loads."""
-    import tomli_w
-
-    def plain(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: plain(v) for k, v in value.items() if v is not None}
-        if isinstance(value, list | tuple):
-            return [plain(v) for v in value]
-        return value
-
-    data = plain(article.model_dump(mode="python", exclude_defaults=False))
     head = (
         f"# {article.title}\n"
         f"# Made by `backpain-content translate apply` from {po_name}:\n"
         "# edit the PO file and apply it again, rather than this file.\n\n"
     )
-    return head + tomli_w.dumps(data, multiline_strings=False)
+    return to_toml(article, head)
 
 
 def default_output(article: Article) -> str:

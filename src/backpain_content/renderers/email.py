@@ -130,7 +130,8 @@ def build_guide_email(
     refused with `ContentError`. `epub` defaults to `render_epub(article, clinic=clinic,
     plan=plan)`.
     """
-    clinic = clinic or default_clinic(article)
+    labels = labels_of(article, clinic)
+    clinic = clinic or default_clinic(article, labels.your_clinic)
     if plan is not None:
         plan.check(article)
     if patient_name is None and plan is not None:
@@ -139,7 +140,6 @@ def build_guide_email(
     recipient = _address(to, "to")
     from_address = _address(sender, "from")
     sender_domain = from_address.rsplit("@", 1)[1]
-    labels = labels_of(article)
     phrase = clinic_phrase(clinic, labels)
     if epub is None:
         from .epub import render_epub

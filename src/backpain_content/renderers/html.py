@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from ..errors import ContentError
 from ..logo import Logo, fitted, prepared
-from ..model import CLINIC_PLACEHOLDER, Article, Clinic, PatientPlan, default_clinic
+from ..model import CLINIC_PLACEHOLDER, CODE_SYSTEMS, Article, Clinic, PatientPlan, default_clinic
 from ..options import HtmlOptions
 from .shared import (
     Langs,
@@ -44,7 +44,8 @@ def stylesheet(clinic: Clinic | None = None) -> str:
     return f".{CLASS_PREFIX} {{ --bpc-accent: {accent}; }}\n" + read_static("article.css")
 
 
-def _json_ld(article: Article, clinic: Clinic) -> dict[str, Any]:
+def _json_ld(article: Article, clinic: Clinic | None) -> dict[str, Any]:
+    """schema.org facts about the page; `clinic` the one handing it out, if it is named."""
     provenance = article.provenance
     data: dict[str, Any] = {
         "@context": "https://schema.org",
@@ -54,15 +55,27 @@ def _json_ld(article: Article, clinic: Clinic) -> dict[str, Any]:
         "version": provenance.version,
         "dateModified": provenance.updated.isoformat(),
         "about": [
-            {"@type": "MedicalCondition", "name": article.condition},
+            {
+                "@type": "MedicalCondition",
+                "name": article.condition,
+                **(
+                    {
+                        "code": [
+                            {
+                                "@type": "MedicalCode",
+                                "codeValue": code.code,
+                                "codingSystem": CODE_SYSTEMS[code.system],
+                            }
+                            for code in article.codes
+                        ]
+                    }
+                    if article.codes
+                    else {}
+                ),
+            },
             {"@type": "MedicalTherapy", "name": article.therapy},
         ],
         "audience": {"@type": "PatientsAudience"},
-        "isBasedOn": {
-            "@type": "CreativeWork",
-            "name": provenance.source_title,
-            "author": {"@type": "MedicalClinic", "name": provenance.source_clinic},
-        },
         "citation": [
             {
                 "@type": "CreativeWork",
@@ -72,8 +85,15 @@ def _json_ld(article: Article, clinic: Clinic) -> dict[str, Any]:
             }
             for reference in article.references
         ],
-        "publisher": {"@type": "MedicalClinic", "name": clinic.name},
     }
+    if provenance.source_title is not None:
+        data["isBasedOn"] = {
+            "@type": "CreativeWork",
+            "name": provenance.source_title,
+            "author": {"@type": "MedicalClinic", "name": provenance.source_clinic},
+        }
+    if clinic is not None:
+        data["publisher"] = {"@type": "MedicalClinic", "name": clinic.name}
     # Review facts only when a review of this very version is recorded.
     reviews = provenance.current_reviews("clinical")
     if reviews:
@@ -128,8 +148,10 @@ def render_html(
     `markupsafe.Markup`, a `str` that Jinja2, Flask, Django and markupsafe insert as it is
     (it is escaped already), without `|safe`.
     """
-    clinic = clinic or default_clinic(article)
-    labels = labels_of(article)
+    labels = labels_of(article, clinic)
+    # The clinic named in the page's facts: the one given, or the one the guide names.
+    named = clinic if clinic or article.provenance.adapted else None
+    clinic = clinic or default_clinic(article, labels.your_clinic)
     view = plan_view(plan, article, labels) if plan else None
     whole = options.sections is None
     sections = article.sections() if options.sections is None else options.sections
@@ -178,7 +200,7 @@ def render_html(
     page = env.get_template("page.html.jinja").render(
         article=article,
         css=Markup(css),  # noqa: S704 - as above
-        json_ld=_json_ld(article, clinic),
+        json_ld=_json_ld(article, named),
         snippet=Markup(snippet),  # noqa: S704 - rendered above with autoescaping
         direction=direction(article.language),
     )

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from markupsafe import Markup, escape
 
 from ..fields import field_path
-from ..labels import Labels, labels_for
+from ..labels import Labels, labels_with
 from ..model import Article, Clinic, LifestyleTip, PatientPlan, Review
 
 if TYPE_CHECKING:
@@ -114,10 +114,17 @@ class Langs:
         return Markup(' lang="{}"').format(language)
 
 
-def labels_of(article: Article) -> Labels:
-    """The words the renderers print around `article`: its own (a translation's), or the
-    package's for its language."""
-    return article.labels or labels_for(article.language)
+def labels_of(article: Article, clinic: Clinic | None = None) -> Labels:
+    """The words the renderers print around `article`: the package's for its language,
+    with those the guide changes, then those the clinic changes for that language."""
+    by_clinic = clinic.labels if clinic else {}
+    language = article.language
+    return labels_with(
+        language,
+        article.labels,
+        by_clinic.get(language.split("-")[0]),
+        by_clinic.get(language),
+    )
 
 
 class ContactLine(NamedTuple):
@@ -202,23 +209,23 @@ def provenance_line(article: Article, labels: Labels) -> tuple[Segment, ...]:
     A review is named only when one of this very version is recorded.
     """
     provenance = article.provenance
-    segments = fill(
-        labels.source_article,
-        "labels.source_article",
-        title=Segment(
-            provenance.source_title,
-            "provenance.source_title",
-            "cite",
-            provenance.source_language or "",
-        ),
-        clinic=Segment(provenance.source_clinic, "provenance.source_clinic"),
-    )
-    segments.append(Segment(" "))
-    segments += fill(
-        labels.adapted,
-        "labels.adapted",
-        who=Segment(provenance.adapted_by, "provenance.adapted_by"),
-    )
+    who = Segment(provenance.adapted_by, "provenance.adapted_by")
+    if provenance.source_title is None or provenance.source_clinic is None:
+        segments = fill(labels.written, "labels.written", who=who)
+    else:
+        segments = fill(
+            labels.source_article,
+            "labels.source_article",
+            title=Segment(
+                provenance.source_title,
+                "provenance.source_title",
+                "cite",
+                provenance.source_language or "",
+            ),
+            clinic=Segment(provenance.source_clinic, "provenance.source_clinic"),
+        )
+        segments.append(Segment(" "))
+        segments += fill(labels.adapted, "labels.adapted", who=who)
     segments.append(Segment(" "))
     segments += fill(
         labels.version_updated,
@@ -261,15 +268,18 @@ def _translation_review(article: Article, labels: Labels) -> list[Segment]:
     return [Segment(labels.translation_not_reviewed, "labels.translation_not_reviewed")]
 
 
-def clinic_voice(article: Article, labels: Labels) -> str:
-    """Where the source article begins: that what follows is its clinic's own words."""
-    return labels.clinic_voice.format(clinic=article.provenance.source_clinic)
+def clinic_voice(article: Article, labels: Labels) -> str | None:
+    """Where the source article begins: that what follows is its clinic's own words
+    (none for a guide without a source article: all of it is the guide's own)."""
+    clinic = article.provenance.source_clinic
+    return labels.clinic_voice.format(clinic=clinic) if clinic else None
 
 
-def independent_note(article: Article, labels: Labels) -> str:
+def independent_note(article: Article, labels: Labels) -> str | None:
     """Under each section the guide adds: that it was written from the sources listed,
-    not by the clinic whose article the guide keeps."""
-    return labels.independent.format(clinic=article.provenance.source_clinic)
+    not by the clinic whose article the guide keeps (none without a source article)."""
+    clinic = article.provenance.source_clinic
+    return labels.independent.format(clinic=clinic) if clinic else None
 
 
 def _reviewed(label: str, key: str, review: Review) -> list[Segment]:
@@ -399,7 +409,8 @@ def plan_view(plan: PatientPlan, article: Article, labels: Labels) -> PlanView:
         ),
     ]
     chosen = frozenset(plan.home_tips)
-    tips = tuple(tip for tip in article.lifestyle.items if tip.id in chosen)
+    offered = article.lifestyle.items if article.lifestyle else ()
+    tips = tuple(tip for tip in offered if tip.id in chosen)
     return PlanView(tuple(rows), tips, chosen, plan.patient)
 
 

@@ -150,8 +150,8 @@ def build_epub(
     plan: PatientPlan | None = None,
 ) -> bytes:
     """Build the ePub in memory; see `render_epub`."""
-    clinic = clinic or default_clinic(article)
-    labels = labels_of(article)
+    labels = labels_of(article, clinic)
+    clinic = clinic or default_clinic(article, labels.your_clinic)
     view = plan_view(plan, article, labels) if plan else None
     phrase = clinic_phrase(clinic, labels)
     language = article.language

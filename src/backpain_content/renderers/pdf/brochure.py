@@ -27,7 +27,7 @@ from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Frame, FrameBreak, NextPageTemplate, PageTemplate, Spacer
 
 from ...errors import ContentError
-from ...model import Article, Clinic, SectionName
+from ...model import SECTION_NAMES, Article, Clinic, SectionName
 from ...options import HandoutOptions, Paper
 from ..shared import clinic_phrase
 from .layout import Layout
@@ -128,7 +128,7 @@ def _back(layout: Layout) -> list[Flowable]:
     """How to reach the clinic and its QR code; where the guide comes from, and that it
     is general information."""
     closing = layout.article.closing
-    parts = section_heading(layout, "closing", closing.short_heading, None)
+    parts = section_heading(layout, "closing", closing.short_heading, closing.summary)
     parts += contact_details(layout)
     code = qr_code(layout, size=0.9 * inch)
     if code:
@@ -146,6 +146,8 @@ def _attempt(
     trying: bool,
     logo: ImageReader | None,
 ) -> Printed:
+    # A section the guide does not have is left out like one that did not fit.
+    left_out |= {name for name in SECTION_NAMES if getattr(article, name) is None}
     sheet = panels(paper)
     hang = hanging(article, sizes)
     column = sheet.inside[2][1] - 2 * MARGIN - hang  # the narrowest panel's text
@@ -159,7 +161,7 @@ def _attempt(
     )
     tagger = Tagger(title=article.title, lang=article.language)
     cover, flap, inside, back = (StructNode("Sect", parent=tagger.root) for _ in range(4))
-    flap_parts: list[Flowable] = [voice_note(layout, independent=False)]
+    flap_parts: list[Flowable] = voice_note(layout, independent=False)
     flap_names: tuple[SectionName, ...] = ("mechanisms", "causes", "sessions")
     inside_names: tuple[SectionName, ...] = ("lifestyle", "therapies", "safety")
     for name in flap_names:
@@ -168,7 +170,7 @@ def _attempt(
     inside_parts: list[Flowable] = []
     for name in inside_names:
         # The guide's own part says so, on the panel with its heading.
-        lead = [voice_note(layout, independent=True)] if name == "safety" else []
+        lead = voice_note(layout, independent=True) if name == "safety" else []
         if name not in left_out:
             inside_parts += section(layout, name, lead)
     # The sources of the safety part's numbers, under it (the back has the clinic's details).

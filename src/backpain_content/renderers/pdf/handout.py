@@ -46,7 +46,8 @@ def build_handout(
     When it has one page more than it should, it is laid out again with the clinic's
     details run together, and the shorter of the two is kept: a guide that fits is laid
     out as designed, one that nearly does (a long translation, a clinic with every detail)
-    gets the room it needs. A page or more over is beyond what that saves.
+    gets the room it needs; if that is still a page over, the closing's summary is left
+    out too. A page or more over is beyond what that saves.
     """
     layout = Layout.make(article, clinic, options, None if before else plan)
     logo = read_logo(layout.clinic)  # read once for both layouts
@@ -54,7 +55,11 @@ def build_handout(
     if handout.pages != page_limit(options) + 1:
         return handout
     compact = _build(dataclasses.replace(layout, compact=True), logo, before)
-    return compact if compact.pages < handout.pages else handout
+    if compact.pages < handout.pages:
+        return compact
+    # The last thing it does without: the closing's summary (its call to action).
+    shorter = _build(dataclasses.replace(layout, compact=True, closing_summary=False), logo, before)
+    return shorter if shorter.pages < handout.pages else handout
 
 
 def _build(layout: Layout, logo: ImageReader | None, before: bool) -> Handout:

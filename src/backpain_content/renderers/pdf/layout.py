@@ -36,6 +36,9 @@ class Layout:
     compact: bool = False
     """The clinic's details run together, for a handout that does not fit without it
     (longer text, as a translation's often is)."""
+    closing_summary: bool = True
+    """Whether the closing's summary is printed under its heading: a handout still a page
+    over when compact leaves it out, as the last thing it does without."""
     column: float | None = None
     """Width of the text, where it is not the page's between its margins (a brochure's
     panel)."""
@@ -56,10 +59,10 @@ class Layout:
         """The layout of `article` for `clinic` (the article's own by default), and for
         a patient's `plan` when given; the handout's `sizes` and `page` unless given (a
         brochure's or a poster's), its text as wide as `column` when given."""
-        clinic = clinic or default_clinic(article)
+        labels = labels_of(article, clinic)
+        clinic = clinic or default_clinic(article, labels.your_clinic)
         sizes = sizes or (LARGE if options.large_print else STANDARD)
         page_width, page_height = page or PAPER[options.paper]
-        labels = labels_of(article)
         face = typeface(article.language)
         translation = article.provenance.translation
         text = Text(face)

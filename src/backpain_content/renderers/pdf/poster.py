@@ -70,7 +70,9 @@ def _points(article: Article, count: int) -> list[tuple[str, str]]:
     kept = set(_PRIORITY[:count])
     found = [("summary", article.summary)] if "summary" in kept else []
     found += [
-        (f"{name}.summary", getattr(article, name).summary) for name in _SECTIONS if name in kept
+        (f"{name}.summary", part.summary)
+        for name in _SECTIONS
+        if name in kept and (part := getattr(article, name)) is not None
     ]
     return [(field, first_sentence(text)) for field, text in found]
 

@@ -116,6 +116,8 @@ def titles(layout: Layout, section: _Section) -> list[Flowable]:
 def sessions_part(layout: Layout, section: _Section) -> list[Flowable]:
     """The typical range as markers with the range in words beside them, then the summaries."""
     sessions = layout.article.sessions
+    if sessions is None:  # only called for the sections the guide has
+        return []
     text, styles, sizes, width = layout.text, layout.styles, layout.sizes, layout.width
     markers = SessionMarkers(
         sessions.typical_min, sessions.typical_max, sizes.body, layout.accent, layout.rtl
@@ -449,16 +451,21 @@ def _row(cells: list[list[Flowable]], widths: list[float], layout: Layout) -> Ta
     return row
 
 
+def _closing_summary(layout: Layout) -> str | None:
+    return layout.article.closing.summary if layout.closing_summary else None
+
+
 def _side_by_side(layout: Layout) -> list[Flowable]:
-    """The plan box, the clinic's details and its QR code side by side, which saves a third
-    of a page. Compact, the clinic's links run together below them, the width of the page."""
+    """The plan box, the closing's heading and summary with the clinic's details, and its
+    QR code side by side, which saves a third of a page. Compact, the clinic's links run
+    together below them, the width of the page."""
     closing, sizes, width = layout.article.closing, layout.sizes, layout.width
     qr = qr_code(layout)
     qr_width = qr[1] if qr else 0.0
     plan_width = width * 0.4
     details_width = width - plan_width - qr_width
     gap = sizes.gap * 3
-    heading = section_heading(layout, "closing", closing.short_heading, None)
+    heading = section_heading(layout, "closing", closing.short_heading, _closing_summary(layout))
     if layout.compact:
         name, *links = contact_run(layout)
         details, below = [*heading, name], links
@@ -549,7 +556,8 @@ def _contact_across(layout: Layout) -> list[Flowable]:
     """The closing heading and the clinic's details run together: with a patient's plan
     across the page above, the page has no room for them a line each (the QR code is in
     the plan's box)."""
-    heading = section_heading(layout, "closing", layout.article.closing.short_heading, None)
+    closing = layout.article.closing
+    heading = section_heading(layout, "closing", closing.short_heading, _closing_summary(layout))
     return [*heading, *contact_run(layout)]
 
 
@@ -578,7 +586,7 @@ def _closing(layout: Layout, frame_height: float) -> list[Flowable]:
         plan = [KeepTogether(_plan_box(layout, width))]
     return [
         *plan,
-        *with_heading(layout, "closing", closing.short_heading, None, contact),
+        *with_heading(layout, "closing", closing.short_heading, _closing_summary(layout), contact),
     ]
 
 
@@ -609,18 +617,19 @@ def notice(layout: Layout, style: ParagraphStyle | None = None) -> Flowable:
     return layout.text.paragraph(f"<b>{text}</b>", style or layout.styles.body)
 
 
-def voice_note(layout: Layout, independent: bool) -> Flowable:
+def voice_note(layout: Layout, independent: bool) -> list[Flowable]:
     """Where the clinic's article begins (its own description of its service), or where
-    the guide's own parts, written from its sources, begin."""
+    the guide's own parts, written from its sources, begin; nothing for a guide without a
+    source article, which is all its own."""
     labels = layout.labels
-    if independent:
-        line = layout.text.check("labels.independent", independent_note(layout.article, labels))
-    else:
-        line = layout.text.check("labels.clinic_voice", clinic_voice(layout.article, labels))
+    said = (independent_note if independent else clinic_voice)(layout.article, labels)
+    if said is None:
+        return []
+    field = "labels.independent" if independent else "labels.clinic_voice"
     # Plain text: italics would be lost on scripts set word by word, and in fonts with none.
-    note = layout.text.paragraph(line, layout.styles.body)
+    note = layout.text.paragraph(layout.text.check(field, said), layout.styles.body)
     note.keepWithNext = True  # it says what follows it
-    return note
+    return [note]
 
 
 def printed_citations(layout: Layout, names: Iterable[str]) -> list[Sequence[str]]:
@@ -636,7 +645,7 @@ def story(layout: Layout, frame_height: float) -> list[Flowable]:
         text.para("title", article.title, styles.title, "H1"),
         notice(layout),
         text.para("summary", article.summary, styles.body),
-        voice_note(layout, independent=False),
+        *voice_note(layout, independent=False),
     ]
     own = False
     names: list[str] = []
@@ -646,7 +655,7 @@ def story(layout: Layout, frame_height: float) -> list[Flowable]:
         lead: list[Flowable] = []
         if part.name in GUIDE_SECTIONS and not own:
             # The note says what follows it: kept on the page with the section's heading.
-            lead, own = [voice_note(layout, independent=True)], True
+            lead, own = voice_note(layout, independent=True), True
         flowables += section(layout, part.name, lead)
         if part.name == "safety":
             names += [f"safety.{kind}" for kind in PRINTED_SAFETY]
@@ -667,7 +676,7 @@ def before_story(layout: Layout) -> list[Flowable]:
         text.para("labels.before_title", labels.before_title, styles.title, "H1"),
         text.para("title", article.title, styles.body, "P"),
         notice(layout),
-        voice_note(layout, independent=True),
+        *voice_note(layout, independent=True),
         *section_heading(layout, "safety", safety.short_heading, safety.summary),
     ]
     names = []
