@@ -130,7 +130,7 @@ BAD_INPUT = [
         lambda d: [str(_write(d / "l.toml", 'title = "Zoë"'.encode("latin-1")))],
         "l.toml: is not UTF-8 text",
     ),
-    ("a folder", lambda d: [str(d)], "is a folder, not a TOML file"),
+    ("a folder", lambda d: [str(d)], "is a folder, not a file"),
     ("missing file", lambda d: [str(d / "nowhere.toml")], "nowhere.toml: no such file"),
     ("50 MB file", lambda d: [str(_huge(d))], "huge.toml: is larger than 1 MiB"),
     (

@@ -25,7 +25,8 @@ from .content import (
 )
 from .errors import ContentError, one_line, printable
 from .formats import FORMATS, Format, choose, format_names
-from .model import Article, Clinic, default_clinic
+from .library import Library
+from .model import CODE_SYSTEMS, Article, Clinic, default_clinic
 from .options import PAPERS
 from .renderers.shared import clinic_phrase, labels_of
 
@@ -49,7 +50,10 @@ def _parser() -> argparse.ArgumentParser:
     formats = "\n".join(f"  {f.name:<9} {f.description}" for f in FORMATS)
     parser = _Parser(
         prog=PROG,
-        description="Render the patient guide 'Dry Needling for Back Pain' in several formats.",
+        description=(
+            "A library of patient guides: list, find, check and render them in several "
+            "formats (the bundled guides, or a folder of your own with --library)."
+        ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog=f"formats:\n{formats}\n\nexample:\n  {PROG} export --format all --out exports",
     )
@@ -115,6 +119,16 @@ def _parser() -> argparse.ArgumentParser:
         help="the bundled guide in this language (such as fr-CA), or 'all' for every one",
     )
     export.add_argument(
+        "--library",
+        metavar="DIR",
+        nargs="?",
+        const="",
+        help=(
+            "every guide of a library folder (the bundled guides without DIR), in every "
+            "language, with an index page and a catalogue (index.html, catalogue.json)"
+        ),
+    )
+    export.add_argument(
         "article",
         nargs="?",
         metavar="ARTICLE",
@@ -122,9 +136,56 @@ def _parser() -> argparse.ArgumentParser:
         "dry-needling-back-pain.fr-CA (default: the bundled English guide)",
     )
 
-    commands.add_parser(
-        "list", help="list the bundled guides", description="List the bundled guides."
+    listing = commands.add_parser(
+        "list",
+        help="list the guides of a library (default: the bundled guides)",
+        description=(
+            "One row per guide and language: id, language, version, review due, title. "
+            "A review past due is marked."
+        ),
     )
+    _library_option(listing)
+    find = commands.add_parser(
+        "find",
+        help="the guides for a diagnosis code (ICD-10-CA, ICD-10-CM or SNOMED CT)",
+        description=(
+            "The guides whose conditions have the code, as an electronic record asks for "
+            "them: a guide coded M54.5 answers M54.5 and the codes under it (M54.50). Exit "
+            "status 1 when no guide has it."
+        ),
+    )
+    find.add_argument("--code", required=True, metavar="CODE", help="such as M54.5 or 279039007")
+    find.add_argument(
+        "--system", choices=tuple(CODE_SYSTEMS), help="only codes of this system (default: any)"
+    )
+    find.add_argument("--lang", metavar="LANG", help="only guides in this language, such as fr")
+    _library_option(find)
+    convert = commands.add_parser(
+        "convert",
+        help="turn a TOML guide into Markdown, or a Markdown guide into TOML",
+        description=(
+            "Write the guide in FILE as the other form (by the suffixes: .toml and .md), "
+            "without loss: the result loads as the same guide. Needs the extra 'markdown'."
+        ),
+    )
+    convert.add_argument("file", metavar="FILE", help="a guide's .toml or .md file")
+    importer = commands.add_parser(
+        "import",
+        help="turn a clinic's blog post (Markdown or HTML) into a draft guide in Markdown",
+        description=(
+            "Keep every sentence of the post, in order, as a draft guide: headings become "
+            "sections, bold-titled list items become items, images their alt text, tables "
+            "their rows (an HTML page's navigation, sidebars, footer and comments are left "
+            "out). Then list what a writer must still add. Exit status 0 when the draft is "
+            "complete, 1 when parts are missing, 2 when the post cannot be read. Needs the "
+            "extra 'import'."
+        ),
+    )
+    importer.add_argument("post", metavar="POST", help="the post: a .md, .html or .htm file")
+    importer.add_argument(
+        "-o", "--output", metavar="DRAFT.md", help="default: the post's name, ending .draft.md"
+    )
+    convert.add_argument("-o", "--output", required=True, metavar="OUT", help="a .md or .toml file")
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of a guide file (or a clinic or plan file)",
@@ -199,7 +260,8 @@ def _parser() -> argparse.ArgumentParser:
         help="check a guide's TOML file",
         description="Check a guide's TOML file and report the first problem.",
     )
-    validate.add_argument("file", metavar="FILE", help="the guide's TOML file")
+    validate.add_argument("file", nargs="?", metavar="FILE", help="a guide's .toml or .md file")
+    _library_option(validate)
 
     lint = commands.add_parser(
         "lint",
@@ -213,8 +275,9 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     lint.add_argument(
-        "file", nargs="?", metavar="FILE", help="a guide's TOML file (default: the bundled guides)"
+        "file", nargs="?", metavar="FILE", help="a guide's file (default: the bundled guides)"
     )
+    _library_option(lint)
 
     translate = commands.add_parser(
         "translate",
@@ -262,18 +325,102 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _library_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--library", metavar="DIR", help="a folder of guides (default: the bundled guides)"
+    )
+
+
+def _library(args: argparse.Namespace) -> Library:
+    """The library named by --library, else the bundled guides."""
+    folder = getattr(args, "library", None)
+    return Library.open(folder) if folder else Library.bundled()
+
+
+def _list(args: argparse.Namespace) -> int:
+    today = datetime.date.today()
+    library = _library(args)  # all of it read and checked before a line is printed
+    print("id\tlanguage\tversion\treview due\ttitle")
+    for article in library:
+        due = article.provenance.review_due
+        late = " (past due)" if due < today else ""
+        print(
+            f"{article.id}\t{article.language}\t{article.provenance.version}\t"
+            f"{due.isoformat()}{late}\t{printable(article.title)}"
+        )
+    return 0
+
+
+def _find(args: argparse.Namespace) -> int:
+    library = _library(args)
+    found = library.for_code(args.code, args.system)
+    if args.lang:
+        primary = args.lang.split("-")[0].lower()
+        found = tuple(a for a in found if a.language.lower().split("-")[0] == primary)
+    for article in found:
+        print(f"{article.id}\t{article.language}\t{printable(article.title)}")
+    if not found:
+        print(f"{PROG}: no guide for the code {printable(args.code)}", file=sys.stderr)
+    return 0 if found else 1
+
+
+def _convert(args: argparse.Namespace) -> int:
+    from .output import write_atomic
+    from .readers.markdown import to_markdown
+    from .readers.toml import to_toml
+
+    article = load_article(args.file)
+    output = Path(args.output)
+    suffix = output.suffix.lower()
+    if suffix in (".md", ".markdown"):
+        text = to_markdown(article)
+    elif suffix == ".toml":
+        text = to_toml(article)
+    else:
+        raise ContentError(output, None, "must end in .md or .toml")
+    print(printable(str(write_atomic(output, text.encode("utf-8")))))
+    return 0
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .content import read_text
+    from .output import write_atomic
+    from .readers.blog import import_post
+
+    post = Path(args.post)
+    draft = import_post(post, read_text(post))
+    output = Path(args.output) if args.output else post.with_name(f"{post.stem}.draft.md")
+    print(printable(str(write_atomic(output, draft.markdown.encode("utf-8")))))
+    for note in draft.notes:
+        print(f"  read: {printable(note)}")
+    for missing in draft.missing:
+        print(f"  to write: {printable(missing)}")
+    print(f"{len(draft.missing) or 'nothing'} to write; the draft marks each place with TODO")
+    return 0 if draft.complete else 1
+
+
 def _run(args: argparse.Namespace) -> int:
     if args.command == "list":
-        for name in bundled_articles():
-            article = load_bundled(name)
-            print(f"{name}\t{article.provenance.version}\t{article.title}")
-        return 0
+        return _list(args)
+    if args.command == "find":
+        return _find(args)
+    if args.command == "convert":
+        return _convert(args)
+    if args.command == "import":
+        return _import(args)
     if args.command == "schema":
         from .schema import schema_json
 
         sys.stdout.write(schema_json(args.kind))
         return 0
     if args.command == "validate":
+        if args.file is None:
+            library = _library(args)
+            for entry in library.entries:
+                _warn_if_review_due(entry.article, str(entry.path))
+            where = printable(args.library) if args.library else "the bundled guides"
+            print(f"{where}: valid ({len(library)} guides, {len(library.ids())} ids)")
+            return 0
         article = load_article(args.file)
         version = article.provenance.version
         print(
@@ -319,8 +466,56 @@ def _guides(args: argparse.Namespace) -> list[tuple[Article, str | None]]:
     return [(load_bundled(name), None) for name in chosen]
 
 
+def _export_library(args: argparse.Namespace) -> int:
+    """Every guide of the library in every format, its index page and its catalogue,
+    written all together or not at all."""
+    from .output import render_formats, write_files
+    from .renderers.index import render_catalogue, render_index
+
+    for option in ("article", "lang", "plan", "file_stem", "clinics"):
+        if getattr(args, option):
+            name = "--" + option.replace("_", "-") if option != "article" else "ARTICLE"
+            raise ContentError(None, name, "is for one guide, not with --library")
+    library = _library(args)
+    clinic = load_clinic(args.clinic) if args.clinic else None
+    formats = _chosen_formats(args)
+    rendered = []
+    listed: dict[tuple[str, str], dict[str, str]] = {}
+    for entry in library.entries:
+        article = entry.article
+        # The web pages link to each other by their file names, side by side.
+        links = library.links(article, "{id}.{language}.html")
+        try:
+            made = render_formats(article, formats, clinic=clinic, paper=args.paper, links=links)
+        except ContentError as exc:
+            named = in_clinic_file(exc, args.clinic) if args.clinic else exc
+            raise in_guide_file(named, entry.path) from None
+        listed[entry.key] = {out.format.name: out.filename for out in made}
+        rendered += made
+    files = [(out.filename, out.data) for out in rendered]
+    files += [
+        ("index.html", render_index(library, listed)),
+        ("catalogue.json", render_catalogue(library, listed)),
+    ]
+    for path in write_files(args.out, files):
+        print(printable(str(path)))
+    for out in rendered:
+        if out.too_long:
+            print(
+                f"{PROG}: warning: {out.filename} has {out.pages} pages, more than the "
+                f"{out.page_limit} it should have",
+                file=sys.stderr,
+            )
+    for entry in library.entries:
+        _warn_if_review_due(entry.article, str(entry.path))
+    return 0
+
+
 def _export(args: argparse.Namespace) -> int:
     from .output import file_stem, render_formats, write_files
+
+    if args.library is not None:
+        return _export_library(args)
 
     guides = _guides(args)
     clinic = load_clinic(args.clinic) if args.clinic else None
@@ -396,6 +591,8 @@ def _lint(args: argparse.Namespace) -> int:
 
     if args.file:
         guides = [(printable(args.file), load_article(args.file))]
+    elif args.library:
+        guides = [(printable(str(e.path)), e.article) for e in _library(args).entries]
     else:
         guides = [(f"bundled {name}", load_bundled(name)) for name in bundled_articles()]
     flagged = 0

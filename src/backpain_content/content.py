@@ -36,10 +36,12 @@ MAX_FILE_BYTES = 1024 * 1024
 """A content file is a few kilobytes; a larger one is almost surely the wrong file."""
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def read_text(path: Path) -> str:
+    """The UTF-8 text of a content file, at most 1 MiB; `ContentError` naming the file
+    when it cannot be read."""
     try:
         if path.is_dir():
-            raise ContentError(path, None, "is a folder, not a TOML file")
+            raise ContentError(path, None, "is a folder, not a file")
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except ContentError:
@@ -58,6 +60,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ContentError(
             path, None, f"is not UTF-8 text (byte {exc.start}); save it as UTF-8"
         ) from None
+    return text
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    text = read_text(path)
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -91,7 +98,8 @@ def load_bundled(name: str) -> Article:
 
 
 def load_article(path: str | os.PathLike[str] | None = None) -> Article:
-    """The bundled guide, or the guide in the TOML file at `path`.
+    """The bundled guide, or the guide in the file at `path`: TOML, or Markdown with front
+    matter (`.md`, with the 'markdown' extra).
 
     Raises `ContentError` naming the file and field when the file is missing,
     malformed or invalid.
@@ -99,6 +107,10 @@ def load_article(path: str | os.PathLike[str] | None = None) -> Article:
     if path is None:
         return load_bundled(BUNDLED_ARTICLE)
     file = Path(path)
+    if file.suffix.lower() in (".md", ".markdown"):
+        from .readers.markdown import read_markdown
+
+        return read_markdown(read_text(file), file)
     return _validate(Article, _read_toml(file), file)
 
 

@@ -29,8 +29,10 @@ __all__ = [
     "Text",
     "Version",
     "WebUrl",
+    "WebUrlPattern",
     "check_summary",
     "field_path",
+    "fill_guide_url",
     "validation_message",
 ]
 
@@ -105,6 +107,24 @@ Paragraphs = Annotated[tuple[Text, ...], Field(min_length=1)]
 
 WebUrl = Annotated[str, Field(max_length=2000), AfterValidator(_check_web_url)]
 """An absolute https URL."""
+
+GUIDE_PLACEHOLDERS = ("{id}", "{language}")
+
+
+def fill_guide_url(pattern: str, guide_id: str, language: str) -> str:
+    """A guide's URL from a pattern with `{id}` and `{language}` (a pattern without them
+    is the one URL of every guide)."""
+    return pattern.replace("{id}", guide_id).replace("{language}", language)
+
+
+def _check_url_pattern(value: str) -> str:
+    # Filled in with an id and a language tag (letters, digits, hyphens), it is a URL.
+    _check_web_url(fill_guide_url(value, "guide-id", "en-CA"))
+    return value
+
+
+WebUrlPattern = Annotated[str, Field(max_length=2000), AfterValidator(_check_url_pattern)]
+"""An absolute https URL, which may name a guide with `{id}` and `{language}`."""
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]
 LANGUAGE_TAG = r"^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|[0-9]{3}))?$"

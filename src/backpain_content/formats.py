@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .errors import ContentError
 from .model import Article, Clinic, PatientPlan
-from .options import EpubOptions, HandoutOptions, HtmlOptions, Paper
+from .options import EpubOptions, GuideLinks, HandoutOptions, HtmlOptions, Paper
 from .renderers.epub import EXTRA_HINT, epub_available
 
 __all__ = [
@@ -47,7 +47,7 @@ class Format:
     """MIME type of the output."""
     description: str
     """One line for `--help`."""
-    render: Callable[[Article, Clinic | None, Paper, PatientPlan | None], Output]
+    render: Callable[[Article, Clinic | None, Paper, PatientPlan | None, GuideLinks | None], Output]
     """Renders a whole guide, for a paper size where that matters, and for a patient's
     plan when one is given."""
     available: Callable[[], bool] = field(default=lambda: True)
@@ -108,10 +108,13 @@ def render(
     clinic: Clinic | None = None,
     paper: Paper = "letter",
     plan: PatientPlan | None = None,
+    links: GuideLinks | None = None,
 ) -> Rendered:
     """`article` in the format called `format` (see `FORMATS`), with what serving it needs:
     bytes, media type, a download file name and a strong ETag; for a patient's `plan`,
-    their own copy (serve it with `Cache-Control: private, no-store`).
+    their own copy (serve it with `Cache-Control: private, no-store`). `links`: where the
+    guide's other languages and related guides are (`Library.links`), for the web page
+    and the ePub.
 
     An unknown format, one whose optional extra is not installed, or a `plan` for a
     format made for everyone (the brochure, the poster) is a `ContentError`.
@@ -123,25 +126,34 @@ def render(
             "plan",
             f"the {fmt.name} is for the waiting room, not one patient: make it without a plan",
         )
-    out = fmt.render(article, clinic, paper, plan)
+    out = fmt.render(article, clinic, paper, plan, links)
     name = output_name(article, fmt, personal=plan is not None)
     return Rendered(fmt, name, out.data, out.pages, out.page_limit)
 
 
 def _html_page(
-    article: Article, clinic: Clinic | None, paper: Paper, plan: PatientPlan | None
+    article: Article,
+    clinic: Clinic | None,
+    paper: Paper,
+    plan: PatientPlan | None,
+    links: GuideLinks | None,
 ) -> Output:
     from .renderers.html import render_html
 
-    page = render_html(article, clinic=clinic, plan=plan, options=HtmlOptions(standalone=True))
+    options = HtmlOptions(standalone=True, links=links)
+    page = render_html(article, clinic=clinic, plan=plan, options=options)
     return Output(page.encode("utf-8"))
 
 
 def _handout(
     large_print: bool, before: bool = False
-) -> Callable[[Article, Clinic | None, Paper, PatientPlan | None], Output]:
+) -> Callable[[Article, Clinic | None, Paper, PatientPlan | None, GuideLinks | None], Output]:
     def render(
-        article: Article, clinic: Clinic | None, paper: Paper, plan: PatientPlan | None
+        article: Article,
+        clinic: Clinic | None,
+        paper: Paper,
+        plan: PatientPlan | None,
+        links: GuideLinks | None,
     ) -> Output:
         from .renderers.pdf import page_limit
         from .renderers.pdf.handout import build_handout
@@ -154,7 +166,11 @@ def _handout(
 
 
 def _brochure(
-    article: Article, clinic: Clinic | None, paper: Paper, plan: PatientPlan | None
+    article: Article,
+    clinic: Clinic | None,
+    paper: Paper,
+    plan: PatientPlan | None,
+    links: GuideLinks | None,
 ) -> Output:
     from .renderers.pdf.brochure import build_brochure
 
@@ -163,7 +179,11 @@ def _brochure(
 
 
 def _poster(
-    article: Article, clinic: Clinic | None, paper: Paper, plan: PatientPlan | None
+    article: Article,
+    clinic: Clinic | None,
+    paper: Paper,
+    plan: PatientPlan | None,
+    links: GuideLinks | None,
 ) -> Output:
     from .renderers.pdf.poster import build_poster
 
@@ -172,11 +192,16 @@ def _poster(
 
 
 def _epub(
-    article: Article, clinic: Clinic | None, paper: Paper, plan: PatientPlan | None
+    article: Article,
+    clinic: Clinic | None,
+    paper: Paper,
+    plan: PatientPlan | None,
+    links: GuideLinks | None,
 ) -> Output:
     from .renderers.epub import render_epub
 
-    return Output(render_epub(article, clinic=clinic, plan=plan, options=EpubOptions()))
+    options = EpubOptions(links=links)
+    return Output(render_epub(article, clinic=clinic, plan=plan, options=options))
 
 
 FORMATS: tuple[Format, ...] = (
@@ -193,7 +218,7 @@ FORMATS: tuple[Format, ...] = (
         "before",
         ".before-session.pdf",
         "application/pdf",
-        "2-page sheet to read before a first session: consent, risks, questions",
+        "2-page sheet to read before starting treatment: safety, questions",
         _handout(False, before=True),
         personal=False,
     ),
@@ -201,7 +226,7 @@ FORMATS: tuple[Format, ...] = (
         "before-large",
         ".before-session.large-print.pdf",
         "application/pdf",
-        "the sheet before a first session in large print (18 pt)",
+        "the sheet before starting treatment in large print (18 pt)",
         _handout(True, before=True),
         personal=False,
     ),

@@ -130,6 +130,14 @@ class Labels(Record):
     """How a clinic is named with its location, with `{name}` and `{location}`."""
     your_clinic: Word
     """What names the clinic when none is given and the guide names none ("your clinic")."""
+    other_languages: Word
+    """Before the links to the guide in its other languages."""
+    related_guides: Word
+    """Heading of the list of related guides."""
+    read_guide: Word
+    """Before the title of the guide a treatment links to."""
+    library_title: Word
+    """Title of a library's index page."""
     term_separator: Word
     """What follows an item's title when its body runs on after it."""
     contact: Word
@@ -280,6 +288,10 @@ ADDED_IN_3 = (
     "in_english",
     "written",
     "your_clinic",
+    "other_languages",
+    "related_guides",
+    "read_guide",
+    "library_title",
 )
 """The labels version 3.0 of the guide added, which older translated guides lack."""
 

@@ -24,6 +24,7 @@ from .fields import (
     Text,
     Version,
     WebUrl,
+    WebUrlPattern,
     validation_message,
 )
 from .labels import LabelChanges
@@ -850,7 +851,7 @@ class Clinic(Record):
     """The clinic's web site (https)."""
     booking_url: WebUrl | None = None
     """Where patients book an appointment online (https)."""
-    guide_url: WebUrl | None = None
+    guide_url: WebUrlPattern | None = None
     """Where the clinic publishes its guides online (https): either one page, or a pattern
     with `{id}` (and optionally `{language}`), such as `https://example.ca/guides/{id}`, so
     each guide's poster, handout and ePub link to that guide's own page."""

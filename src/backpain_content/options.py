@@ -8,11 +8,66 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, field_validator, model_validator
 
+from .fields import LanguageTag, Line
 from .model import Record, SectionName, Slug
 
-__all__ = ["PAPERS", "EpubOptions", "HandoutOptions", "HtmlOptions", "Paper"]
+__all__ = [
+    "PAPERS",
+    "EpubOptions",
+    "GuideLink",
+    "GuideLinks",
+    "HandoutOptions",
+    "HtmlOptions",
+    "Paper",
+]
+
+
+def _check_link(value: str) -> str:
+    # A page of the host's own site (`/guides/x`, `x.fr-CA.html`) or an https URL: never
+    # a script, and nothing that would end the attribute it is written in.
+    if any(c.isspace() or c in "<>\"'`\\" for c in value):
+        raise ValueError("must be a URL without spaces, quotes or angle brackets")
+    scheme = value.split(":", 1)[0].lower() if ":" in value.split("/", 1)[0] else ""
+    if scheme not in ("", "https"):
+        raise ValueError("must be a path on the site or an https:// URL")
+    return value
+
+
+LinkUrl = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_check_link)]
+
+
+class GuideLink(Record):
+    """Another guide of the library that a guide links to."""
+
+    id: Slug
+    """The guide's id."""
+    language: LanguageTag
+    """The language of the version linked to."""
+    title: Line
+    """Its title, in its language."""
+    url: LinkUrl | None = None
+    """Where it is read: a path on the host's site or an https URL; none when it has no
+    page of its own (it is then named, not linked)."""
+
+
+class GuideLinks(Record):
+    """The guides a guide links to, as a library knows them (`Library.links`)."""
+
+    url: LinkUrl | None = None
+    """The guide's own page, for the alternates of its language versions."""
+    versions: tuple[GuideLink, ...] = ()
+    """The same guide in other languages."""
+    related: tuple[GuideLink, ...] = ()
+    """The related guides, in this guide's language where they have it."""
+    treatments: tuple[tuple[Slug, GuideLink], ...] = ()
+    """A treatment item's id and the guide about that treatment."""
+
+    def treatment(self, item_id: str) -> GuideLink | None:
+        """The guide a treatment item links to, if any."""
+        return next((link for at, link in self.treatments if at == item_id), None)
+
 
 Paper = Literal["letter", "a4"]
 """Paper sizes of printed formats: `letter` (North America) or `a4`."""
@@ -39,6 +94,8 @@ class HtmlOptions(Record):
     show_footer: bool = True
     """Show the sources and the general-information note under chosen sections (for a
     section in a sidebar, say); the whole guide always shows them."""
+    links: GuideLinks | None = None
+    """Links to the guide's other languages and related guides (`Library.links`)."""
 
     @model_validator(mode="after")
     def _whole_guide_keeps_its_footer(self) -> HtmlOptions:
@@ -81,3 +138,5 @@ class EpubOptions(Record):
 
     cover: bool = True
     """Draw a cover image with the title and the clinic's name."""
+    links: GuideLinks | None = None
+    """The guide's other languages and related guides, linked where they are online."""

@@ -17,7 +17,7 @@ from pathlib import Path
 from .errors import ContentError
 from .formats import Format, Rendered, choose, output_name, render
 from .model import Article, Clinic, PatientPlan
-from .options import Paper
+from .options import GuideLinks, Paper
 
 __all__ = [
     "export",
@@ -51,10 +51,14 @@ def render_formats(
     clinic: Clinic | None = None,
     paper: Paper = "letter",
     plan: PatientPlan | None = None,
+    links: GuideLinks | None = None,
 ) -> list[Rendered]:
     """Each format rendered, in order, in this process and thread (for a patient's `plan`,
     their own copies)."""
-    return [render(fmt.name, article, clinic=clinic, paper=paper, plan=plan) for fmt in formats]
+    return [
+        render(fmt.name, article, clinic=clinic, paper=paper, plan=plan, links=links)
+        for fmt in formats
+    ]
 
 
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.(?P<pid>[0-9]+)-[0-9a-f]{16}\.tmp")

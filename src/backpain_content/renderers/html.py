@@ -194,6 +194,7 @@ def render_html(
         plan=view,
         langs=Langs(article),
         direction=direction(article.language),
+        links=options.links,
     )
     if not options.standalone:
         return Markup(snippet)  # noqa: S704 - rendered with autoescaping
@@ -203,5 +204,6 @@ def render_html(
         json_ld=_json_ld(article, named),
         snippet=Markup(snippet),  # noqa: S704 - rendered above with autoescaping
         direction=direction(article.language),
+        links=options.links,
     )
     return Markup(page)  # noqa: S704 - rendered with autoescaping

@@ -273,6 +273,7 @@ def build_epub(
             title=labels.contact,
             contact=contact_lines(clinic, labels),
             provenance=provenance_line(article, labels),
+            links=options.links,
             **common,
         )
     )

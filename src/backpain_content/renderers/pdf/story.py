@@ -17,6 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
 from ...errors import ContentError
+from ...fields import fill_guide_url
 from ...model import GUIDE_SECTIONS, SafetyGroup, SafetyKind, SectionName, SourcedItem
 from ..shared import (
     PlanView,
@@ -411,7 +412,9 @@ def qr_code(
         ("clinic.booking_url", clinic.booking_url, labels.scan_to_book),
         ("clinic.website", clinic.website, labels.scan_to_visit),
     ]
-    guide = ("clinic.guide_url", clinic.guide_url, labels.scan_to_read)
+    article = layout.article
+    online = clinic.guide_url and fill_guide_url(clinic.guide_url, article.id, article.language)
+    guide = ("clinic.guide_url", online or None, labels.scan_to_read)
     found.insert(0 if guide_first else len(found), guide)
     field, url, caption = next(((f, u, c) for f, u, c in found if u), ("", None, ""))
     if url is None:

@@ -1,0 +1,357 @@
+"""A library of guides: guides that are not about needling, Markdown guides, folders of
+guides found by id and code, links between them, and a clinic's blog post imported."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from markdown_it import MarkdownIt
+from mdit_py_plugins.field_list import fieldlist_plugin
+from mdit_py_plugins.front_matter import front_matter_plugin
+
+import backpain_content as bc
+from backpain_content.formats import format_names
+from backpain_content.library import Library
+from backpain_content.readers.markdown import read_markdown, to_markdown
+from backpain_content.readers.toml import to_toml
+from command import run_cli
+from htmltools import visible_text
+from test_sentences import missing_in_order, source_sentences
+
+DATA = Path(__file__).parent / "data"
+TEST_GUIDE = DATA / "library" / "stiff-neck-heat.en-CA.toml"
+NEEDLING = re.compile(
+    r"needl|aiguille|puncture|trigger point|point gâchette|back pain|mal de dos", re.I
+)
+
+
+def test_a_guide_without_optional_sections_leaves_no_heading_for_them() -> None:
+    guide = bc.load_article(TEST_GUIDE)
+    assert guide.sections() == ("lifestyle", "closing", "safety")
+    html = visible_text(bc.render_html(guide))
+    for name in ("mechanisms", "causes", "sessions", "therapies", "research"):
+        assert f"bpc-{name}" not in str(bc.render_html(guide))
+    assert "Sessions" not in html.split("Written for this guide")[0]
+
+
+NOT_NEEDLING = [str(TEST_GUIDE)] + [
+    name for name in bc.bundled_articles() if name.startswith("exercise-")
+]
+
+
+def _load(name: str) -> bc.Article:
+    return bc.load_article(name) if name.endswith(".toml") else bc.load_bundled(name)
+
+
+@pytest.mark.parametrize("guide_name", NOT_NEEDLING, ids=lambda n: Path(n).stem)
+@pytest.mark.parametrize("fmt", format_names())
+def test_a_guide_not_about_needling_renders_in_every_format_without_its_words(
+    fmt: str, guide_name: str, tmp_path: Path
+) -> None:
+    guide = _load(guide_name)
+    out = bc.render(fmt, guide)
+    if out.pages is not None:
+        assert out.pages <= (out.page_limit or 0), f"{fmt}: {out.pages} pages"
+    text = _text_of(out, tmp_path)
+    assert text.strip()
+    # What is left when the guide's own words are taken out (the labels, the layout's
+    # words) names neither the other guide's treatment nor its condition.
+    left = " ".join(text.split())
+    for said in sorted(_strings(guide.model_dump(mode="json")), key=len, reverse=True):
+        left = left.replace(" ".join(said.split()), " ")
+    assert NEEDLING.findall(left) == []
+    assert "physiotherap" not in left.lower()
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for inner in value.values() for s in _strings(inner)]
+    if isinstance(value, list):
+        return [s for inner in value for s in _strings(inner)]
+    return []
+
+
+def _text_of(out: bc.Rendered, tmp_path: Path) -> str:
+    """The words a reader sees in a rendered file (PDF text by poppler, ePub's XHTML)."""
+    import subprocess
+    import zipfile
+
+    if out.media_type == "application/pdf":
+        path = tmp_path / "out.pdf"
+        path.write_bytes(out.data)
+        return subprocess.run(
+            ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+        ).stdout
+    if out.media_type == "application/epub+zip":
+        path = tmp_path / "out.epub"
+        path.write_bytes(out.data)
+        with zipfile.ZipFile(path) as book:
+            return " ".join(
+                visible_text(book.read(name).decode("utf-8"))
+                for name in book.namelist()
+                if name.endswith(".xhtml")
+            )
+    return visible_text(out.data.decode("utf-8"))
+
+
+def test_every_bundled_guide_round_trips_through_markdown_and_toml() -> None:
+    for name in bc.bundled_articles():
+        guide = bc.load_bundled(name)
+        markdown = to_markdown(guide)
+        assert read_markdown(markdown, f"{name}.md") == guide
+        assert to_markdown(read_markdown(markdown, f"{name}.md")) == markdown
+
+
+def test_convert_writes_a_guide_that_loads_as_the_same(tmp_path: Path) -> None:
+    result = run_cli("convert", str(TEST_GUIDE), "-o", str(tmp_path / "neck.md"))
+    assert result.returncode == 0, result.stderr
+    back = run_cli("convert", str(tmp_path / "neck.md"), "-o", str(tmp_path / "neck.toml"))
+    assert back.returncode == 0, back.stderr
+    assert bc.load_article(tmp_path / "neck.md") == bc.load_article(TEST_GUIDE)
+    assert bc.load_article(tmp_path / "neck.toml") == bc.load_article(TEST_GUIDE)
+    assert (tmp_path / "neck.toml").read_text(encoding="utf-8") == to_toml(
+        bc.load_article(TEST_GUIDE)
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda t: t.replace("## Things to try at home {#lifestyle}", "## Things"),
+            ":1: a section's heading ends with its name",
+        ),
+        (
+            lambda t: t.replace("  :id: warm-cloth\n", ""),
+            "lifestyle.items[0].id: is required but missing",
+        ),
+        (
+            lambda t: t.replace("- **A placeholder tip:**", "- A placeholder tip:"),
+            "an item begins with its title in bold",
+        ),
+        (
+            lambda t: t.replace(
+                ":summary: Placeholder home tips", ":sumary: Placeholder home tips"
+            ),
+            "unknown field :sumary:",
+        ),
+        (
+            lambda t: t.replace("id: stiff-neck-heat", "id: &a stiff-neck-heat"),
+            "anchors or aliases",
+        ),
+        (
+            lambda t: t.replace("  :summary: The first placeholder tip.", "  :summary: TODO"),
+            "is a draft",
+        ),
+    ],
+)
+def test_markdown_errors_name_the_file_line_and_what_was_expected(
+    tmp_path: Path, change: object, expected: str
+) -> None:
+    text = to_markdown(bc.load_article(TEST_GUIDE))
+    path = tmp_path / "neck.md"
+    path.write_text(change(text), encoding="utf-8")  # type: ignore[operator]
+    result = run_cli("validate", str(path))
+    assert result.returncode == 2
+    message = result.stderr.strip()
+    assert len(message.splitlines()) == 1
+    assert re.search(rf"{re.escape(str(path))}:\d+:1: ", message), message
+    line = int(message.split(f"{path}:")[1].split(":")[0])
+    assert 1 <= line <= len(change(text).splitlines())  # type: ignore[operator]
+    assert expected.removeprefix(":1: ") in message
+
+
+def _library(tmp_path: Path) -> Path:
+    """A library of 5 guides in 2 languages: the bundled ones, and the test guide twice
+    (TOML in English, Markdown in French, the same id)."""
+    folder = tmp_path / "library"
+    folder.mkdir()
+    for name in bc.bundled_articles():
+        shutil.copy(Path(bc.__file__).parent / "articles" / f"{name}.toml", folder)
+    shutil.copy(TEST_GUIDE, folder)
+    french = bc.load_article(TEST_GUIDE).model_copy(
+        update={
+            "language": "fr-CA",
+            "title": "Guide d’essai : chaleur et mouvement pour un cou raide",
+        }
+    )
+    (folder / "sub").mkdir()
+    (folder / "sub" / "stiff-neck-heat.fr-CA.md").write_text(to_markdown(french), encoding="utf-8")
+    return folder
+
+
+def test_a_library_lists_finds_and_links_its_guides(tmp_path: Path) -> None:
+    folder = _library(tmp_path)
+    library = Library.open(folder)
+    assert len(library) >= 5
+    assert {a.language for a in library} >= {"en-CA", "fr-CA"}
+    assert library.languages("stiff-neck-heat") == ("en-CA", "fr-CA")
+    assert library.get("stiff-neck-heat", "fr").language == "fr-CA"
+    found = [a.id for a in library.for_code("m54.2")]
+    assert found == ["stiff-neck-heat", "stiff-neck-heat"]
+    assert library.for_code("M54.2", "snomed") == ()
+    listed = run_cli("list", "--library", str(folder))
+    assert listed.returncode == 0, listed.stderr
+    rows = listed.stdout.splitlines()[1:]
+    assert len(rows) == len(library)
+    assert any(row.startswith("stiff-neck-heat\tfr-CA\t1.0.0\t2028-12-07\t") for row in rows)
+    find = run_cli("find", "--code", "M54.2", "--library", str(folder), "--lang", "fr")
+    assert find.returncode == 0, find.stderr
+    assert find.stdout.splitlines() == [f"stiff-neck-heat\tfr-CA\t{found_title(library)}"]
+    nothing = run_cli("find", "--code", "Z99.9", "--library", str(folder))
+    assert nothing.returncode == 1
+    links = library.links(library.get("stiff-neck-heat", "en-CA"), "/guides/{id}/{language}")
+    assert [v.url for v in links.versions] == ["/guides/stiff-neck-heat/fr-CA"]
+    page = str(
+        bc.render_html(
+            library.get("stiff-neck-heat", "en-CA"),
+            options=bc.HtmlOptions(standalone=True, links=links),
+        )
+    )
+    assert '<link rel="alternate" hreflang="fr-CA" href="/guides/stiff-neck-heat/fr-CA">' in page
+    assert 'href="/guides/exercise-low-back-pain/en-CA"' in page or not any(
+        a.id == "exercise-low-back-pain" for a in library
+    )
+
+
+def found_title(library: Library) -> str:
+    return library.get("stiff-neck-heat", "fr-CA").title
+
+
+def test_duplicate_and_dangling_ids_name_both_files(tmp_path: Path) -> None:
+    folder = _library(tmp_path)
+    shutil.copy(TEST_GUIDE, folder / "sub" / "again.toml")
+    result = run_cli("validate", "--library", str(folder))
+    assert result.returncode == 2
+    assert "again.toml" in result.stderr and "stiff-neck-heat.en-CA.toml" in result.stderr
+    (folder / "sub" / "again.toml").unlink()
+    text = TEST_GUIDE.read_text(encoding="utf-8").replace(
+        'related = ["exercise-low-back-pain"]', 'related = ["no-such-guide"]'
+    )
+    (folder / "stiff-neck-heat.en-CA.toml").write_text(text, encoding="utf-8")
+    dangling = run_cli("validate", "--library", str(folder))
+    assert dangling.returncode == 2
+    assert (
+        "stiff-neck-heat.en-CA.toml: related[0]: names no guide of the library" in dangling.stderr
+    )
+
+
+def test_a_library_exports_with_its_index_and_catalogue(tmp_path: Path) -> None:
+    folder = _library(tmp_path)
+    out = tmp_path / "out"
+    result = run_cli("export", "--library", str(folder), "--format", "html", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    library = Library.open(folder)
+    names = {p.name for p in out.iterdir()}
+    assert names == {f"{a.id}.{a.language}.html" for a in library} | {
+        "index.html",
+        "catalogue.json",
+    }
+    catalogue = json.loads((out / "catalogue.json").read_text(encoding="utf-8"))
+    assert [g["id"] for g in catalogue["guides"]] == list(library.ids())
+    neck = next(g for g in catalogue["guides"] if g["id"] == "stiff-neck-heat")
+    assert [v["language"] for v in neck["versions"]] == ["en-CA", "fr-CA"]
+    assert neck["codes"] == [{"system": "ICD-10-CA", "code": "M54.2"}]
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for article in library:
+        assert f'href="{article.id}.{article.language}.html"' in index
+    # Each page's links lead to a file written beside it.
+    for page in out.glob("*.html"):
+        for href in re.findall(r'href="([^"#:]+\.html)"', page.read_text(encoding="utf-8")):
+            assert (out / href).is_file(), (page.name, href)
+    again = tmp_path / "again"
+    run_cli("export", "--library", str(folder), "--format", "html", "--out", str(again))
+    assert (again / "catalogue.json").read_bytes() == (out / "catalogue.json").read_bytes()
+
+
+def test_labels_are_changed_one_at_a_time(tmp_path: Path) -> None:
+    text = TEST_GUIDE.read_text(encoding="utf-8") + '\n[labels]\nbooking = "Book a visit"\n'
+    path = tmp_path / "neck.toml"
+    path.write_text(text, encoding="utf-8")
+    guide = bc.load_article(path)
+    assert guide.labels == {"booking": "Book a visit"}
+    clinic = bc.Clinic(
+        name="Example",
+        booking_url="https://example.org/book",
+        labels={"en": {"contents": "In this guide"}},
+    )
+    html = visible_text(bc.render_html(guide, clinic=clinic))
+    assert "Book a visit" in html and "In this guide" in html
+    bad = text.replace('booking = "Book a visit"', 'bookin = "Book a visit"')
+    path.write_text(bad, encoding="utf-8")
+    result = run_cli("validate", str(path))
+    assert result.returncode == 2
+    assert "'bookin' is not a label" in result.stderr
+
+
+def _draft_text(draft: str) -> str:
+    md = MarkdownIt("commonmark").use(front_matter_plugin).use(fieldlist_plugin)
+    title = re.search(r"^title: (.*)$", draft, re.M)
+    assert title
+    return json.loads(title[1]) + " " + visible_text(md.render(draft), fragment=True)
+
+
+def test_import_keeps_every_sentence_of_the_seed_post_in_order(
+    source_text: str, tmp_path: Path
+) -> None:
+    result = run_cli("import", str(DATA / "seed-post.md"), "-o", str(tmp_path / "d.md"))
+    assert result.returncode == 1, result.stderr  # summaries, safety and sources to write
+    draft = (tmp_path / "d.md").read_text(encoding="utf-8")
+    assert missing_in_order(source_sentences(source_text), _draft_text(draft)) == []
+    for part in ("summary", "safety", "references", "review"):
+        assert f"to write: {part}" in result.stdout
+    for name in ("mechanisms", "causes", "sessions", "lifestyle", "therapies", "closing"):
+        assert f"{{#{name}}}" in draft
+    refused = run_cli("validate", str(tmp_path / "d.md"))
+    assert refused.returncode == 2 and "is a draft" in refused.stderr
+
+
+def test_import_takes_a_web_pages_article_and_leaves_the_rest(tmp_path: Path) -> None:
+    result = run_cli("import", str(DATA / "blog-post.html"), "-o", str(tmp_path / "d.md"))
+    assert result.returncode == 1, result.stderr
+    text = _draft_text((tmp_path / "d.md").read_text(encoding="utf-8"))
+    kept = [
+        "Setting up your desk",
+        "This test post was written for the importer's tests.",
+        "It has headings of the third level, a numbered list, a table, images and links.",
+        "What we look at first",
+        "Set the chair height so that your feet rest on the floor.",
+        "Keep the keyboard close, so that your elbows stay near your sides.",
+        "A desk with a screen at eye level and a chair with a backrest",
+        "Read more on our breaks page when it exists.",
+        "Stand up once in a while during the day.",
+        "Morning",
+        "A short walk to the window",
+        "A glass of water at the kitchen",
+        "Thank you for reading it.",
+    ]
+    # The extractor (trafilatura) leaves out the byline and the figure's caption.
+    assert missing_in_order(kept, text) == []
+    for left_out in ("Our services", "Sidebar post", "Great post", "Spam comment", "Footer"):
+        assert left_out not in text
+    assert "https://example.org/breaks" not in text
+
+
+def test_import_of_an_unreadable_post_is_exit_2(tmp_path: Path) -> None:
+    post = tmp_path / "post.html"
+    post.write_bytes(b"\xff\xfe not utf-8")
+    result = run_cli("import", str(post), "-o", str(tmp_path / "d.md"))
+    assert result.returncode == 2
+    assert "post.html" in result.stderr and not (tmp_path / "d.md").exists()
+
+
+def test_a_poster_per_guide_leads_to_its_own_page() -> None:
+    from backpain_content.fields import fill_guide_url
+
+    clinic = bc.Clinic(name="Example", guide_url="https://example.org/guides/{id}?lang={language}")
+    assert fill_guide_url(clinic.guide_url or "", "a-b", "fr-CA") == (
+        "https://example.org/guides/a-b?lang=fr-CA"
+    )
+    with pytest.raises(ValueError, match="guide_url"):
+        bc.Clinic(name="Example", guide_url="https://example.org/{nope}")
