@@ -229,7 +229,8 @@ def test_duplicate_and_dangling_ids_name_both_files(tmp_path: Path) -> None:
     shutil.copy(TEST_GUIDE, folder / "sub" / "again.toml")
     result = run_cli("validate", "--library", str(folder))
     assert result.returncode == 2
-    assert "again.toml" in result.stderr and "stiff-neck-heat.en-CA.toml" in result.stderr
+    assert "again.toml" in result.stderr
+    assert "stiff-neck-heat.en-CA.toml" in result.stderr
     (folder / "sub" / "again.toml").unlink()
     text = TEST_GUIDE.read_text(encoding="utf-8").replace(
         'related = ["exercise-low-back-pain"]', 'related = ["no-such-guide"]'
@@ -282,7 +283,8 @@ def test_labels_are_changed_one_at_a_time(tmp_path: Path) -> None:
         labels={"en": {"contents": "In this guide"}},
     )
     html = visible_text(bc.render_html(guide, clinic=clinic))
-    assert "Book a visit" in html and "In this guide" in html
+    assert "Book a visit" in html
+    assert "In this guide" in html
     bad = text.replace('booking = "Book a visit"', 'bookin = "Book a visit"')
     path.write_text(bad, encoding="utf-8")
     result = run_cli("validate", str(path))
@@ -309,7 +311,8 @@ def test_import_keeps_every_sentence_of_the_seed_post_in_order(
     for name in ("mechanisms", "causes", "sessions", "lifestyle", "therapies", "closing"):
         assert f"{{#{name}}}" in draft
     refused = run_cli("validate", str(tmp_path / "d.md"))
-    assert refused.returncode == 2 and "is a draft" in refused.stderr
+    assert refused.returncode == 2
+    assert "is a draft" in refused.stderr
 
 
 def test_import_takes_a_web_pages_article_and_leaves_the_rest(tmp_path: Path) -> None:
@@ -343,7 +346,8 @@ def test_import_of_an_unreadable_post_is_exit_2(tmp_path: Path) -> None:
     post.write_bytes(b"\xff\xfe not utf-8")
     result = run_cli("import", str(post), "-o", str(tmp_path / "d.md"))
     assert result.returncode == 2
-    assert "post.html" in result.stderr and not (tmp_path / "d.md").exists()
+    assert "post.html" in result.stderr
+    assert not (tmp_path / "d.md").exists()
 
 
 def test_a_poster_per_guide_leads_to_its_own_page() -> None:

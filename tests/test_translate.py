@@ -12,8 +12,8 @@ import polib
 import pytest
 
 import backpain_content as bc
-from backpain_content.renderers.shared import labels_of
 from backpain_content.labels import PLACEHOLDERS, Labels, placeholders
+from backpain_content.renderers.shared import labels_of
 from backpain_content.translate import apply_po, entries, extract_po, translation_toml
 from command import run_cli
 from htmltools import visible_text
@@ -214,7 +214,8 @@ def test_allow_partial_keeps_the_english_and_says_so(tmp_path: Path) -> None:
     assert translation is not None
     assert translation.untranslated == ("lifestyle.stretch-daily.summary",)
     english = bc.load_article().lifestyle
-    assert english is not None and guide.lifestyle is not None
+    assert english is not None
+    assert guide.lifestyle is not None
     assert guide.lifestyle.items[2].summary == english.items[2].summary
     assert guide.labels is not None  # Greek: the package has no labels for it
     labels = labels_of(guide)
