@@ -17,7 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # PYTHONDONTWRITEBYTECODE (set on some machines) would leave every start compiling it again.
 export: $(VENV)/.installed
 	@$(BIN)/python -m compileall -q src
-	$(BIN)/backpain-content export --format all --lang all --out $(OUT)
+	$(BIN)/backpain-content export --format all --library --out $(OUT)
 
 test: $(VENV)/.installed-dev node_modules/.installed system-deps
 	$(BIN)/ruff check src tests bench

@@ -14,6 +14,7 @@ from .content import bundled_articles, load_article, load_bundled, load_clinic, 
 from .errors import ContentError
 from .formats import FORMATS, Format, Rendered, render
 from .labels import Labels, labels_for
+from .library import Library
 from .model import (
     SECTION_NAMES,
     AftercareItem,
@@ -69,6 +70,7 @@ __all__ = [
     "HandoutOptions",
     "HtmlOptions",
     "Labels",
+    "Library",
     "LifestyleSection",
     "LifestyleTip",
     "Mechanism",

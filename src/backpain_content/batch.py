@@ -20,13 +20,13 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from .content import in_clinic_file, load_clinic
+from .content import in_clinic_file, in_guide_file, load_clinic
 from .errors import ContentError, one_line
-from .model import Article
-from .options import Paper
+from .model import Article, Clinic
+from .options import GuideLinks, Paper
 from .output import export
 
-__all__ = ["ClinicResult", "clinic_files", "export_clinics"]
+__all__ = ["ClinicResult", "GuideFile", "clinic_files", "export_clinics", "render_guides"]
 
 
 @dataclass(frozen=True)
@@ -154,6 +154,78 @@ def export_clinics(
         raise
     pool.shutdown(wait=True)
     return [results[source] for source, _ in tasks]
+
+
+@dataclass(frozen=True)
+class GuideFile:
+    """One rendered file of a library's guide, as a worker sends it back."""
+
+    format: str
+    filename: str
+    data: bytes
+    pages: int | None
+    page_limit: int | None
+
+    @property
+    def too_long(self) -> bool:
+        """Whether it has more pages than it should."""
+        return (
+            self.pages is not None
+            and self.page_limit is not None
+            and (self.pages > self.page_limit)
+        )
+
+
+def _render_guide(
+    article: Article,
+    path: Path,
+    formats: Sequence[str],
+    clinic: Clinic | None,
+    paper: Paper,
+    links: GuideLinks | None,
+) -> list[GuideFile]:
+    from .formats import render
+
+    try:
+        made = [render(name, article, clinic=clinic, paper=paper, links=links) for name in formats]
+    except ContentError as exc:
+        raise in_guide_file(exc, path) from None
+    return [GuideFile(m.format.name, m.filename, m.data, m.pages, m.page_limit) for m in made]
+
+
+def render_guides(
+    guides: Sequence[tuple[Article, Path, GuideLinks | None]],
+    formats: Sequence[str],
+    *,
+    clinic: Clinic | None = None,
+    paper: Paper = "letter",
+    workers: int | None = None,
+) -> list[list[GuideFile]]:
+    """Every guide (with its file, for errors, and its links) in every format, in a pool
+    of worker processes (one per core unless `workers`); results in the guides' order.
+    The first guide that fails stops the rest: its `ContentError` names its file."""
+    workers = max(1, min(workers or os.cpu_count() or 1, len(guides)))
+    if workers == 1:
+        return [_render_guide(a, p, formats, clinic, paper, links) for a, p, links in guides]
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_worker_started,
+        initargs=(os.getpid(),),
+    )
+    try:
+        with _interrupts_held():
+            futures = [
+                pool.submit(_render_guide, a, p, formats, clinic, paper, links)
+                for a, p, links in guides
+            ]
+        results = [future.result() for future in futures]
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
+    return results
 
 
 @contextlib.contextmanager

@@ -469,7 +469,8 @@ def _guides(args: argparse.Namespace) -> list[tuple[Article, str | None]]:
 def _export_library(args: argparse.Namespace) -> int:
     """Every guide of the library in every format, its index page and its catalogue,
     written all together or not at all."""
-    from .output import render_formats, write_files
+    from .batch import render_guides
+    from .output import write_files
     from .renderers.index import render_catalogue, render_index
 
     for option in ("article", "lang", "plan", "file_stem", "clinics"):
@@ -479,19 +480,22 @@ def _export_library(args: argparse.Namespace) -> int:
     library = _library(args)
     clinic = load_clinic(args.clinic) if args.clinic else None
     formats = _chosen_formats(args)
-    rendered = []
-    listed: dict[tuple[str, str], dict[str, str]] = {}
-    for entry in library.entries:
-        article = entry.article
-        # The web pages link to each other by their file names, side by side.
-        links = library.links(article, "{id}.{language}.html")
-        try:
-            made = render_formats(article, formats, clinic=clinic, paper=args.paper, links=links)
-        except ContentError as exc:
-            named = in_clinic_file(exc, args.clinic) if args.clinic else exc
-            raise in_guide_file(named, entry.path) from None
-        listed[entry.key] = {out.format.name: out.filename for out in made}
-        rendered += made
+    # The web pages link to each other by their file names, side by side.
+    guides = [
+        (entry.article, entry.path, library.links(entry.article, "{id}.{language}.html"))
+        for entry in library.entries
+    ]
+    try:
+        made = render_guides(
+            guides, [f.name for f in formats], clinic=clinic, paper=args.paper, workers=args.jobs
+        )
+    except ContentError as exc:
+        raise (in_clinic_file(exc, args.clinic) if args.clinic else exc) from None
+    rendered = [out for files in made for out in files]
+    listed = {
+        entry.key: {out.format: out.filename for out in files}
+        for entry, files in zip(library.entries, made, strict=True)
+    }
     files = [(out.filename, out.data) for out in rendered]
     files += [
         ("index.html", render_index(library, listed)),

@@ -273,6 +273,27 @@ def _read(path: Path) -> polib.POFile:
 _TRANSLATOR = re.compile(r"^\s*([^<]*?)\s*(?:<[^>]*>)?\s*$")
 
 
+def _find_source(path: Path, project: str) -> Article:
+    """The guide a PO file names (`id.language`): bundled, or a file of that name beside
+    the PO file or in the folder above it (`ID.LANGUAGE.toml` or `.md`), as a library
+    keeps its guides and their translations."""
+    if project in bundled_articles():
+        return load_bundled(project)
+    for folder in (path.parent, path.parent.parent):
+        for suffix in (".toml", ".md"):
+            candidate = folder / f"{project}{suffix}"
+            if candidate.is_file():
+                from .content import load_article
+
+                return load_article(candidate)
+    raise ContentError(
+        path,
+        "Project-Id-Version",
+        f"names the guide {project!r}, which is neither bundled nor beside this file "
+        f"({project}.toml or .md); give its file with --source",
+    )
+
+
 def apply_po(path: Path, source: Article | None = None, allow_partial: bool = False) -> Article:
     """The guide translated by the PO file at `path`.
 
@@ -286,13 +307,7 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
     catalog = _read(path)
     project, _, version = catalog.metadata.get("Project-Id-Version", "").rpartition(" ")
     if source is None:
-        if project not in bundled_articles():
-            raise ContentError(
-                path,
-                "Project-Id-Version",
-                f"names the guide {project!r}, which is not bundled; give its file with --source",
-            )
-        source = load_bundled(project)
+        source = _find_source(path, project)
     if project != f"{source.id}.{source.language}":
         raise ContentError(
             path,
@@ -325,6 +340,7 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
     data = source.model_dump(mode="json")
     labels = labels_of(source).model_dump(mode="json")
     untranslated: list[str] = []
+    unfinished: list[tuple[str, str]] = []
     for entry in wanted:
         message = messages.get(entry.key)
         string = message.msgstr if message is not None else ""
@@ -333,9 +349,9 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
                 problem = (
                     "is fuzzy: check it, then remove the fuzzy flag"
                     if string
-                    else ("has no translation")
+                    else "has no translation"
                 )
-                raise ContentError(path, entry.key, f"{problem} (or use --allow-partial)")
+                unfinished.append((entry.key, problem))
             untranslated.append(entry.key)
             continue
         _check(path, entry, string)
@@ -344,6 +360,14 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
         else:
             _put(data, entry.path, string)
 
+    if unfinished:
+        # All of them at once, so that a translator fixes the file in one pass.
+        (first, problem), rest = unfinished[0], [key for key, _ in unfinished[1:]]
+        more = ""
+        if rest:
+            shown = ", ".join(rest[:5]) + (", ..." if len(rest) > 5 else "")
+            more = f"; {len(rest)} more strings too: {shown}"
+        raise ContentError(path, first, f"{problem}{more} (or use --allow-partial)")
     data["language"] = language
     data["provenance"]["translation"] = Translation(
         source_language=source.language,
