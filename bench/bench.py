@@ -17,6 +17,7 @@ import io
 import json
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -369,6 +370,78 @@ def batch_row(count: int, runs: int) -> Row:
     )
 
 
+def _library_folder(folder: Path, count: int) -> Path:
+    """`count` distinct guides (the exercise guide, each copy's id and text its own), half
+    as TOML and half as Markdown, as a clinic's library would hold them."""
+    from backpain_content.readers.markdown import to_markdown
+    from backpain_content.readers.toml import to_toml
+
+    base = bc.load_bundled("exercise-low-back-pain.en-CA")
+    library = folder / "library"
+    library.mkdir()
+    for index in range(count):
+        guide = base.model_copy(
+            update={
+                "id": f"guide-{index:03d}",
+                "title": f"{base.title} ({index})",
+                "related": (),
+                "lede": tuple(f"{p} Copy {index}." for p in base.lede),
+            }
+        )
+        text, suffix = (to_toml(guide), ".toml") if index % 2 else (to_markdown(guide), ".md")
+        (library / f"guide-{index:03d}.en-CA{suffix}").write_text(text, encoding="utf-8")
+    return library
+
+
+def library_rows(count: int, runs: int) -> list[Row]:
+    """A cold `list --library` of `count` guides, and a cold `export --library` of them in
+    every format, in the process pool: guides a second, peak memory of a worker."""
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        library = _library_folder(Path(folder), count)
+        walls = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            subprocess.run(
+                [*CLI, "list", "--library", str(library)],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+            walls.append(time.perf_counter() - start)
+        rows.append(
+            Row(
+                f"cold `list --library` of {count} guides (median of {runs})",
+                statistics.median(walls),
+                "s",
+                1.0,
+                f"{min(walls):.2f}-{max(walls):.2f} s",
+            )
+        )
+        out = Path(folder) / "out"
+        command = [*CLI, "export", "--library", str(library), "--format", "all", "--out", str(out)]
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        _, status, _usage = os.wait4(process.pid, 0)
+        took = time.perf_counter() - start
+        if status != 0:
+            error = process.stderr.read().decode() if process.stderr else ""
+            raise SystemExit(f"the library export failed: {error}")
+        # ru_maxrss of the command's children: the largest worker's peak.
+        worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        rows.append(
+            Row(
+                f"cold `export --library` of {count} guides, every format, "
+                f"{os.cpu_count()} workers",
+                count / took,
+                "guides/s",
+                None,
+                f"{took:.1f} s wall; peak memory of the largest process {worker_peak:.0f} MiB",
+                at_least=True,
+            )
+        )
+    return rows
+
+
 def a_plan(number: int, article: bc.Article) -> bc.PatientPlan:
     """Patient `number`'s plan: every text its own, every tip chosen, the longest note."""
     return bc.PatientPlan(
@@ -665,6 +738,7 @@ def main() -> int:
         Row("cold `export --format all`, peak memory", peak, "MiB", 150.0),
         batch_row(args.clinics, 3),
         import_row(),
+        *library_rows(200, 5),
     ]
     if pipeline:
         whole.insert(1, row("cold pandoc + WeasyPrint pipeline (median of 5)", pipeline, "s"))

@@ -159,11 +159,14 @@ def _front_matter(text: str, reading: _Reading) -> dict[str, Any]:
 
     try:
         # Anchors and aliases would let a few lines stand for a vast document.
-        for token in yaml.scan(text):
+        # LibYAML's loader where PyYAML has it (its wheels do): the pure-Python one is
+        # most of the time a Markdown guide takes to read.
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        for token in yaml.scan(text, Loader=loader):
             if isinstance(token, yaml.AliasToken | yaml.AnchorToken):
                 line = token.start_mark.line + 1
                 raise reading.error(line, "front matter must not use YAML anchors or aliases")
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else 0
