@@ -42,7 +42,7 @@ combining marks, emoji, control and bidi characters, line breaks and 10,000 char
 # identifiers, tags, versions, dates, URLs, kinds and the reference ids items cite.
 FORMATTED = {
     "id", "language", "version", "updated", "review_due", "date", "accessed", "url", "kind",
-    "sources",
+    "sources", "related", "system", "code", "guide",
 }  # fmt: skip
 
 

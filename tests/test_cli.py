@@ -167,15 +167,14 @@ def test_help_and_version() -> None:
 def test_list_names_the_bundled_guides() -> None:
     result = run_cli("list")
     assert result.returncode == 0
-    rows = [line.split("\t") for line in result.stdout.strip().splitlines()]
-    assert [row[0] for row in rows] == [
-        "dry-needling-back-pain.en-CA",
-        "dry-needling-back-pain.fr-CA",
-    ]
-    for name, version, title in rows:
-        guide = bc.load_bundled(name)
+    header, *rows = [line.split("\t") for line in result.stdout.strip().splitlines()]
+    assert header == ["id", "language", "version", "review due", "title"]
+    assert [f"{row[0]}.{row[1]}" for row in rows] == list(bc.bundled_articles())
+    for guide_id, language, version, due, title in rows:
+        guide = bc.load_bundled(f"{guide_id}.{language}")
         assert (version, title) == (guide.provenance.version, guide.title)
-    assert rows[1][2].startswith("Retrouvez mobilité et confort")
+        assert due.startswith(guide.provenance.review_due.isoformat())
+    assert rows[1][4].startswith("Retrouvez mobilité et confort")
 
 
 def test_validate_accepts_a_good_file(tmp_path: Path) -> None:

@@ -26,7 +26,12 @@ def test_bundled_article_loads_with_every_section(article: bc.Article) -> None:
     assert (article.sessions.typical_min, article.sessions.typical_max) == (3, 6)
     assert article.provenance.updated == datetime.date(2026, 12, 7)
     assert article.provenance.reviews == ()  # no clinician has reviewed it yet
-    assert bc.bundled_articles() == (BUNDLED_ARTICLE, "dry-needling-back-pain.fr-CA")
+    assert bc.bundled_articles() == (
+        BUNDLED_ARTICLE,
+        "dry-needling-back-pain.fr-CA",
+        "exercise-low-back-pain.en-CA",
+        "exercise-low-back-pain.fr-CA",
+    )
 
 
 def test_model_is_frozen_and_uses_tuples(article: bc.Article) -> None:

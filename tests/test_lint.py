@@ -47,7 +47,11 @@ def test_the_bundled_guides_are_clean() -> None:
     assert result.returncode == 0, result.stdout
     lines = result.stdout.splitlines()
     split = lines.index(f"bundled dry-needling-back-pain.fr-CA: {SUMMARIES} summaries")
-    english, french = "\n".join(lines[:split]), "\n".join(lines[split:])
+    end = next(i for i, line in enumerate(lines) if line.startswith("bundled exercise-"))
+    english, french = "\n".join(lines[:split]), "\n".join(lines[split:end])
+    # The exercise guide, in both languages, is as clean.
+    for language in ("en-CA", "fr-CA"):
+        assert f"bundled exercise-low-back-pain.{language}: nothing to look at" in lines[end:]
     lines = english.splitlines()
     assert lines[0] == f"bundled dry-needling-back-pain.en-CA: {SUMMARIES} summaries"
     assert lines[-1] == "bundled dry-needling-back-pain.en-CA: nothing to look at"

@@ -275,7 +275,11 @@ def test_a_renderer_failing_after_others_succeeded_changes_nothing(
     ran: list[str] = []
 
     def broken(
-        article: bc.Article, clinic: bc.Clinic | None, paper: bc.Paper, plan: object
+        article: bc.Article,
+        clinic: bc.Clinic | None,
+        paper: bc.Paper,
+        plan: object,
+        links: object = None,
     ) -> formats.Output:
         ran.append(article.id)
         raise RuntimeError("the ePub renderer broke")

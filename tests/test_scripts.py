@@ -23,6 +23,7 @@ from lxml import etree
 
 import backpain_content as bc
 from backpain_content.renderers.fonts import font_files
+from backpain_content.renderers.shared import labels_of
 from command import run_cli
 from htmltools import visible_text
 from needs import require_tool
@@ -142,7 +143,7 @@ def test_html_says_language_and_direction(guides: dict[str, Rendered], language:
     text = visible_text(page)
     assert rendered.article.title in text
     assert rendered.article.labels is not None
-    assert rendered.article.labels.translation_not_reviewed in text
+    assert labels_of(rendered.article).translation_not_reviewed in text
 
 
 # ePub
@@ -196,7 +197,7 @@ def test_pdftotext_gives_back_each_text(guides: dict[str, Rendered], language: s
     rendered = guides[language]
     expected = _handout_strings(rendered.article)
     cjk = language.startswith("zh")
-    labels = rendered.article.labels
+    labels = labels_of(rendered.article)
     assert labels is not None
     # A paragraph a page breaks reads on after the page's footer and the next one's
     # header: those are taken out.
@@ -315,7 +316,7 @@ def test_email_in_the_guides_language(guides: dict[str, Rendered], language: str
     message = email.message_from_bytes(rendered.message.as_bytes(), policy=email.policy.default)
     assert isinstance(message, EmailMessage)
     assert message["Content-Language"] == language
-    labels = rendered.article.labels
+    labels = labels_of(rendered.article)
     assert labels is not None
     assert str(message["Subject"]).startswith(labels.email_subject.split("{")[0].strip())
     html_part = message.get_body(("html",))

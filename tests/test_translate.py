@@ -300,20 +300,22 @@ def test_labels_refuse_a_lost_or_added_placeholder() -> None:
 # French, bundled, made with the workflow
 
 
-def test_bundled_french_is_the_translation_file_applied() -> None:
+@pytest.mark.parametrize("name", [FRENCH, "exercise-low-back-pain.fr-CA"])
+def test_bundled_french_is_the_translation_file_applied(name: str) -> None:
     """No drift: applying the PO file gives the bundled French guide byte for byte."""
-    guide = apply_po(FRENCH_PO)
-    made = translation_toml(guide, FRENCH_PO.name)
-    bundled = Path(bc.__file__).parent / "articles" / f"{FRENCH}.toml"
+    po = FRENCH_PO.parent / f"{name}.po"
+    guide = apply_po(po)
+    made = translation_toml(guide, po.name)
+    bundled = Path(bc.__file__).parent / "articles" / f"{name}.toml"
     assert made == bundled.read_text(encoding="utf-8")
     assert guide.labels is None  # the package's own French labels are used
     checked = subprocess.run(
-        [require_tool("msgfmt"), "--check", "-o", "/dev/null", str(FRENCH_PO)],
+        [require_tool("msgfmt"), "--check", "-o", "/dev/null", str(po)],
         capture_output=True,
         text=True,
     )
     assert checked.returncode == 0, checked.stderr
-    catalog = _catalog(FRENCH_PO.read_bytes())
+    catalog = _catalog(po.read_bytes())
     assert catalog.untranslated_entries() == []
     assert catalog.fuzzy_entries() == []
 
@@ -364,7 +366,10 @@ def test_french_epub_passes_epubcheck_and_ace(tmp_path: Path) -> None:
 def test_export_writes_each_language_asked_for(tmp_path: Path) -> None:
     result = run_cli("export", "--lang", "fr-CA", "--format", "html", "--out", "fr", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert [p.name for p in (tmp_path / "fr").iterdir()] == [f"{FRENCH}.html"]
+    assert sorted(p.name for p in (tmp_path / "fr").iterdir()) == [
+        f"{FRENCH}.html",
+        "exercise-low-back-pain.fr-CA.html",
+    ]
     result = run_cli(
         "export", FRENCH, "--format", "pdf", "--out", "named", cwd=tmp_path, timeout=120
     )
@@ -377,6 +382,8 @@ def test_export_writes_each_language_asked_for(tmp_path: Path) -> None:
     assert sorted(p.name for p in (tmp_path / "all").iterdir()) == [
         "dry-needling-back-pain.en-CA.pdf",
         f"{FRENCH}.pdf",
+        "exercise-low-back-pain.en-CA.pdf",
+        "exercise-low-back-pain.fr-CA.pdf",
     ]
     unknown = run_cli("export", "--lang", "xx", cwd=tmp_path)
     assert unknown.returncode == 2

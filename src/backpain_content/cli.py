@@ -346,7 +346,7 @@ def _list(args: argparse.Namespace) -> int:
         late = " (past due)" if due < today else ""
         print(
             f"{article.id}\t{article.language}\t{article.provenance.version}\t"
-            f"{due.isoformat()}{late}\t{printable(article.title)}"
+            f"{due.isoformat()}{late}\t{article.title}"
         )
     return 0
 
