@@ -338,3 +338,24 @@ def test_nu_reports_a_paragraph_inside_a_list(
     assert any("not allowed as child of element “ul”" in m["message"] for m in errors), (
         describe_messages(errors)
     )
+
+
+@pytest.mark.browser
+def test_axe_library_index_and_linked_pages(browser: Browser) -> None:
+    """A library's index page, and a guide's page with its language versions and related
+    guides linked, have no accessibility violations."""
+    from backpain_content.library import Library
+    from backpain_content.renderers.index import render_index
+
+    library = Library.bundled()
+    files = {(a.id, a.language): {"html": f"{a.id}.{a.language}.html"} for a in library}
+    index = render_index(library, files).decode("utf-8")
+    results = run_axe(browser, index)
+    assert not results["violations"], describe_violations(results["violations"])
+    article = library.get("exercise-low-back-pain", "en-CA")
+    links = library.links(article, "{id}.{language}.html")
+    assert links.versions
+    assert links.related
+    page = str(bc.render_html(article, options=bc.HtmlOptions(standalone=True, links=links)))
+    results = run_axe(browser, page)
+    assert not results["violations"], describe_violations(results["violations"])
