@@ -42,7 +42,6 @@ plain: emphasis and links are read as their words.
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -190,19 +189,7 @@ def _plain(node: SyntaxTreeNode | None) -> str:
     line break (a backslash at a line's end) is a line break, a soft one a space."""
     if node is None:
         return ""
-    parts: list[str] = []
-    for child in node.children:
-        if child.type in ("text", "code_inline", "html_inline", "text_special"):
-            parts.append(child.content)
-        elif child.type == "softbreak":
-            parts.append(" ")
-        elif child.type == "hardbreak":
-            parts.append("\n")
-        elif child.type == "image":
-            parts.append(_plain(child))
-        else:
-            parts.append(_plain(child))
-    return "".join(parts)
+    return "".join(_plain_of(child) for child in node.children)
 
 
 def _inline(node: SyntaxTreeNode) -> SyntaxTreeNode | None:
@@ -248,7 +235,7 @@ def _put_fields(
     reading: _Reading,
 ) -> None:
     for name, value, line in _fields(node, reading):
-        if name == "typical" and "typical_min" not in names:
+        if name == "typical" and name in names:
             found = re.fullmatch(r"\s*(\d{1,3})\s*(?:-|–|to)\s*(\d{1,3})\s*", value)
             if not found:
                 raise reading.error(line, ":typical: must be a range such as 3-6")
@@ -298,6 +285,7 @@ def _item(node: SyntaxTreeNode, section: str, path: str, reading: _Reading) -> d
 
 
 def _plain_of(node: SyntaxTreeNode) -> str:
+    """The words of one inline node (an image's are its alt text)."""
     if node.type in ("text", "code_inline", "html_inline", "text_special"):
         return node.content
     if node.type == "softbreak":
@@ -316,10 +304,12 @@ def _body(blocks: list[SyntaxTreeNode], reading: _Reading) -> dict[str, Any]:
     for block in blocks:
         line = _line(block)
         if block.type == "heading":
-            raw = block.children[0].content if block.children else ""
-            found = _ATTRIBUTE.search(raw)
-            label = raw[: found.start()].rstrip() if found else raw
-            heading = _plain(_inline_of(label))
+            inline = _inline(block)
+            found = _ATTRIBUTE.search(inline.content if inline else "")
+            heading = _plain(inline)
+            if found:
+                # `{#name}` is plain text, so the words are the same without it.
+                heading = heading.removesuffix(found[0].strip()).rstrip()
             if block.tag == "h2":
                 if not found or found[1] not in SECTION_NAMES:
                     known = ", ".join(f"{{#{n}}}" for n in SECTION_NAMES)
@@ -392,13 +382,6 @@ def _paragraphs_key(name: str, section: dict[str, Any], group: dict[str, Any] | 
     return "intro"
 
 
-def _inline_of(text: str) -> SyntaxTreeNode:
-    from markdown_it.tree import SyntaxTreeNode
-
-    tokens = _parser().parseInline(text)
-    return SyntaxTreeNode(tokens).children[0]
-
-
 # Writing ---------------------------------------------------------------------------
 
 _ESCAPED = frozenset("\\`*_[]<>&")
@@ -425,26 +408,12 @@ def to_markdown(article: Article) -> str:
 
     data = guide_data(article)
     front = {name: data[name] for name in _FRONT if name in data}
-    text = "---\n" + yaml.safe_dump(
-        _jsonable(front), sort_keys=False, allow_unicode=True, width=10**6
-    )
+    text = "---\n" + yaml.safe_dump(front, sort_keys=False, allow_unicode=True, width=10**6)
     text += "---\n"
     text += "".join(f"\n{_escape(p)}\n" for p in article.lede)
     for name in article.sections():
         text += _section(name, data[name])
     return text
-
-
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, datetime.date):
-        return value  # YAML has dates
-    if isinstance(value, Path):
-        return str(value)
-    return value
 
 
 def _section(name: str, part: dict[str, Any]) -> str:
