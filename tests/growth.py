@@ -8,20 +8,9 @@ import itertools
 from typing import Any
 
 import backpain_content as bc
+from hostile import FORMATTED
 
 SECTIONS_WITH_ITEMS = ("mechanisms", "causes", "lifestyle", "therapies")
-# Identifiers and facts that must keep their form; every other string is text.
-_NOT_TEXT = {
-    "id",
-    "language",
-    "version",
-    "updated",
-    "review_due",
-    "accessed",
-    "url",
-    "kind",
-    "sources",
-}
 _COUNTER = itertools.count(1)
 
 
@@ -56,7 +45,7 @@ def _freshen(value: Any, key: str = "") -> Any:
         return {k: _freshen(v, k) for k, v in value.items()}
     if isinstance(value, list):
         return [_freshen(v, key) for v in value]
-    if isinstance(value, str) and key not in _NOT_TEXT:
+    if isinstance(value, str) and key not in FORMATTED:  # ids, dates, URLs keep their form
         first, _, rest = value.partition(" ")
         # Same words, same count (summaries keep their limit), one of them new.
         return f"{first}{_tag(next(_COUNTER))} {rest}".rstrip()

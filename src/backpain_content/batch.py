@@ -124,13 +124,7 @@ def export_clinics(
         for source, folder in tasks:
             finished(_export_one(article, source, folder, formats, paper))
         return [results[source] for source, _ in tasks]
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_worker_started,
-        initargs=(os.getpid(),),
-    )
+    pool = _pool(workers)
     futures: list[Future[ClinicResult]] = []
     try:
         # The pool starts its workers in this thread, as the first tasks are submitted.
@@ -207,13 +201,7 @@ def render_guides(
     workers = max(1, min(workers or os.cpu_count() or 1, len(guides)))
     if workers == 1:
         return [_render_guide(a, p, formats, clinic, paper, links) for a, p, links in guides]
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(
-        max_workers=workers,
-        mp_context=context,
-        initializer=_worker_started,
-        initargs=(os.getpid(),),
-    )
+    pool = _pool(workers)
     try:
         with _interrupts_held():
             futures = [
@@ -226,6 +214,17 @@ def render_guides(
         raise
     pool.shutdown(wait=True)
     return results
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    """A pool of fresh interpreters (spawned, never forks of the caller), each leaving
+    interruptions to the command and ending with it."""
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_started,
+        initargs=(os.getpid(),),
+    )
 
 
 @contextlib.contextmanager

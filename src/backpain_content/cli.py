@@ -169,6 +169,7 @@ def _parser() -> argparse.ArgumentParser:
         ),
     )
     convert.add_argument("file", metavar="FILE", help="a guide's .toml or .md file")
+    convert.add_argument("-o", "--output", required=True, metavar="OUT", help="a .md or .toml file")
     importer = commands.add_parser(
         "import",
         help="turn a clinic's blog post (Markdown or HTML) into a draft guide in Markdown",
@@ -185,7 +186,6 @@ def _parser() -> argparse.ArgumentParser:
     importer.add_argument(
         "-o", "--output", metavar="DRAFT.md", help="default: the post's name, ending .draft.md"
     )
-    convert.add_argument("-o", "--output", required=True, metavar="OUT", help="a .md or .toml file")
     schema = commands.add_parser(
         "schema",
         help="print the JSON Schema of a guide file (or a clinic or plan file)",

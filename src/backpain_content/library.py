@@ -3,8 +3,8 @@ its id and language or by the codes of the conditions it covers, linked to the o
 
 from __future__ import annotations
 
+import functools
 import os
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,14 +100,7 @@ class Library:
     @classmethod
     def bundled(cls) -> Library:
         """The guides that ship with the package: the default library."""
-        with _BUNDLED_LOCK:
-            if not _BUNDLED:
-                guides = [
-                    LibraryGuide(load_bundled(name), _ARTICLES / f"{name}.toml")
-                    for name in bundled_articles()
-                ]
-                _BUNDLED.append(cls(guides))
-            return _BUNDLED[0]
+        return _bundled()
 
     def __iter__(self) -> Iterator[Article]:
         return (guide.article for guide in self._guides)
@@ -214,8 +207,13 @@ class Library:
         return tuple(found)
 
 
-_BUNDLED: list[Library] = []
-_BUNDLED_LOCK = threading.Lock()
+@functools.cache
+def _bundled() -> Library:
+    # Made once, as `load_bundled` loads each guide once: the package's files do not change.
+    guides = [
+        LibraryGuide(load_bundled(name), _ARTICLES / f"{name}.toml") for name in bundled_articles()
+    ]
+    return Library(guides)
 
 
 def _treatment_links(article: Article) -> Iterator[tuple[str, str]]:

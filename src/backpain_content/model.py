@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import AfterValidator, BeforeValidator, Field, field_validator, model_validator
 
@@ -421,14 +421,7 @@ SafetyKind = Literal[
     "lower_your_risk",
     "urgent_signs",
 ]
-SAFETY_GROUPS: tuple[SafetyKind, ...] = (
-    "consent",
-    "side_effects",
-    "serious_risks",
-    "tell_your_physio",
-    "lower_your_risk",
-    "urgent_signs",
-)
+SAFETY_GROUPS: tuple[SafetyKind, ...] = get_args(SafetyKind)
 """The safety section's groups, in reading order."""
 
 
@@ -529,18 +522,7 @@ SectionName = Literal[
     "questions",
     "aftercare",
 ]
-SECTION_NAMES: tuple[SectionName, ...] = (
-    "mechanisms",
-    "causes",
-    "sessions",
-    "lifestyle",
-    "therapies",
-    "closing",
-    "research",
-    "safety",
-    "questions",
-    "aftercare",
-)
+SECTION_NAMES: tuple[SectionName, ...] = get_args(SectionName)
 """The guide's sections, in reading order: the article's (the clinic's own words, to its
 closing call to action), then the guide's own, written from its references."""
 ARTICLE_SECTIONS: tuple[SectionName, ...] = SECTION_NAMES[:6]
@@ -659,16 +641,16 @@ class Article(Record):
             raise ValueError("related names the guide itself")
         if len(set(self.related)) != len(self.related):
             raise ValueError("related names a guide twice")
-        if not self.provenance.adapted and any(
-            part is not None and not part.sources
-            for part in (getattr(self, name) for name in ARTICLE_SECTIONS[:-1])
-        ):
-            # Without a source article, every word is the guide's own: it needs its sources.
-            missing = next(
+        # Without a source article, every word is the guide's own: it needs its sources.
+        missing = next(
+            (
                 name
-                for name in ARTICLE_SECTIONS[:-1]
+                for name in ARTICLE_SECTIONS[:-1]  # the closing is a call to action
                 if getattr(self, name) is not None and not getattr(self, name).sources
-            )
+            ),
+            None,
+        )
+        if not self.provenance.adapted and missing is not None:
             raise ValueError(
                 f"{missing}.sources is empty: a guide without a source article cites the "
                 "references each of its sections rests on"
