@@ -1,4 +1,4 @@
-"""Patient guide "Dry Needling for Back Pain" as typed data, rendered to HTML and more.
+"""A library of patient guides as typed data, rendered to HTML and more.
 
 import backpain_content as bc
 html = bc.render_html(bc.load_article())

@@ -371,7 +371,7 @@ class SourcedItem(Record):
     references it cites."""
 
     id: Slug
-    """Stable identifier, such as `soreness-after-needling`."""
+    """Stable identifier, such as `soreness-afterwards`."""
     title: Line
     """Short heading of the item."""
     body: Text

@@ -108,7 +108,7 @@ def _panel(name: str, left: float, width: float, height: float, hang: float) -> 
 
 
 def _cover(layout: Layout, logo: ImageReader | None) -> list[Flowable]:
-    """The title, what dry needling is in a sentence, and the clinic (its logo too)."""
+    """The title, what the treatment is in a sentence, and the clinic (its logo too)."""
     article, clinic, text, styles = layout.article, layout.clinic, layout.text, layout.styles
     parts: list[Flowable] = []
     if logo is not None:
@@ -226,8 +226,9 @@ def _attempt(
 
 def build_brochure(article: Article, clinic: Clinic | None, paper: Paper) -> Printed:
     """The brochure of `article` for `clinic` on `paper`: at 12 pt with everything it can
-    hold; then without what it can do without (the list of treatments, then of what dry
-    needling does, each only when its part is the one too full), then the same at 11 pt.
+    hold; then without what it can do without (the list of other treatments, then of what
+    the treatment does, each only when its part is the one too full), then the same at
+    11 pt. Sections the guide does not have are left out from the start.
     A guide that does not fit even so is an error saying by how much: the safety part is
     never left out, nor text made smaller."""
     logo = read_logo(clinic) if clinic else None  # read once for every attempt

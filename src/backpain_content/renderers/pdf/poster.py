@@ -49,8 +49,9 @@ _MARGIN = 0.5 * inch
 _TITLES = (66.0, MIN_TITLE)
 _SECTIONS = ("causes", "sessions", "lifestyle", "safety")
 _PRIORITY = ("summary", "sessions", "safety", "causes", "lifestyle")
-"""The key points kept when not all five fit: what dry needling is, how many sessions it
-takes, that it has risks, then whom it helps and what to do at home."""
+"""The key points kept when not all five fit (of those the guide has): what the treatment
+is, how many sessions it takes, that it has risks, then whom it helps and what to do at
+home."""
 
 
 def _sizes(title: float) -> Sizes:

@@ -105,7 +105,7 @@ def checklist(layout: Layout, section: _Section) -> list[Flowable]:
 
 def titles(layout: Layout, section: _Section) -> list[Flowable]:
     """The items' titles only, run together: the handout has room for the full summaries
-    of what dry needling does, the home tips and the safety part, not of every list."""
+    of what the treatment does, the home tips and the safety part, not of every list."""
     items = getattr(layout.article, section.name).items
     titles = " · ".join(
         f"<b>{layout.text.check(f'{section.name}.items[{index}].title', item.title)}</b>"
@@ -259,7 +259,7 @@ def sources(layout: Layout, printed: Iterable[Sequence[str]]) -> Flowable:
 
 
 _SECTIONS = (
-    # What dry needling does and goes with, by title: the page has room in full for what a
+    # What the treatment does and goes with, by title: the page has room in full for what a
     # patient acts on (the home tips, the safety part, the plan) and for no more.
     _Section("mechanisms", titles, summary_first=False),
     _Section("causes", titles),
