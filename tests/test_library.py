@@ -6,16 +6,21 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from mdit_py_plugins.field_list import fieldlist_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 import backpain_content as bc
+from backpain_content.errors import ContentError
 from backpain_content.formats import format_names
 from backpain_content.library import Library
+from backpain_content.readers.blog import import_post
 from backpain_content.readers.markdown import read_markdown, to_markdown
 from backpain_content.readers.toml import to_toml
 from command import run_cli
@@ -359,3 +364,59 @@ def test_a_poster_per_guide_leads_to_its_own_page() -> None:
     )
     with pytest.raises(ValueError, match="guide_url"):
         bc.Clinic(name="Example", guide_url="https://example.org/{nope}")
+
+
+# The new doors take any text: a Markdown guide, a blog post, a library's files. Each
+# either reads it or says what is wrong in one ContentError; nothing else escapes.
+
+_MARKDOWN_PIECES = st.sampled_from(
+    [
+        "---\n", "id: x\n", "language: en-CA\n", "## H {#lifestyle}\n", "### G {#urgent_signs}\n",
+        "## H {#nope}\n", "- **T:** body\n", "  :id: a\n", ":summary: s\n", ":typical: 3-x\n",
+        "\n", "> quote\n", "1. one\n", "```\ncode\n```\n", "| a | b |\n|---|---|\n", "&amp;\n",
+        "key: [unclosed\n", "a: &x 1\nb: *x\n", "<b>html</b>\n", "TODO\n", "    indented\n",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_MARKDOWN_PIECES, st.text(max_size=30)), max_size=25).map("".join))
+def test_any_markdown_is_read_or_refused_in_one_error(text: str) -> None:
+    try:
+        read_markdown(text, "fuzz.md")
+    except ContentError as exc:
+        assert str(exc).startswith("fuzz.md")
+        assert "\n" not in str(exc)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(st.one_of(_MARKDOWN_PIECES, st.text(max_size=30)), max_size=25).map("".join),
+    st.sampled_from(["post.md", "post.html"]),
+)
+def test_any_post_is_imported_or_refused_in_one_error(text: str, name: str) -> None:
+    try:
+        draft = import_post(Path(name), text)
+    except ContentError as exc:
+        assert str(exc).startswith(name)
+        return
+    assert draft.markdown.startswith("---\n")
+    # A draft is never a publishable guide until its TODOs are written.
+    with pytest.raises(ContentError):
+        read_markdown(draft.markdown, "draft.md")
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.binary(max_size=200), min_size=1, max_size=3))
+def test_a_library_of_any_files_opens_or_names_the_bad_one(contents: list[bytes]) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        names = [
+            Path(folder) / f"guide-{i}.{'md' if i % 2 else 'toml'}" for i in range(len(contents))
+        ]
+        for path, data in zip(names, contents, strict=True):
+            path.write_bytes(data)
+        try:
+            Library.open(folder)
+        except ContentError as exc:
+            assert exc.source is not None
+            assert any(str(path) in exc.source for path in names)
