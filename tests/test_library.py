@@ -21,6 +21,7 @@ from backpain_content.errors import ContentError
 from backpain_content.formats import format_names
 from backpain_content.library import Library
 from backpain_content.readers.blog import import_post
+from backpain_content.readers.header import read_header
 from backpain_content.readers.markdown import read_markdown, to_markdown
 from backpain_content.readers.toml import to_toml
 from command import run_cli
@@ -246,6 +247,53 @@ def test_duplicate_and_dangling_ids_name_both_files(tmp_path: Path) -> None:
     assert (
         "stiff-neck-heat.en-CA.toml: related[0]: names no guide of the library" in dangling.stderr
     )
+
+
+@pytest.mark.parametrize("name", bc.bundled_articles())
+@pytest.mark.parametrize("suffix", [".toml", ".md"])
+def test_a_guides_header_is_read_from_its_top_alone_and_matches_the_whole(
+    name: str, suffix: str, tmp_path: Path
+) -> None:
+    guide = bc.load_bundled(name)
+    path = tmp_path / f"{name}{suffix}"
+    path.write_text(to_toml(guide) if suffix == ".toml" else to_markdown(guide), "utf-8")
+    header, whole = read_header(path)
+    assert whole is None  # the header alone was read
+    assert header.model_dump() == guide.header.model_dump()
+
+
+def test_a_library_opens_by_headers_and_validate_reads_every_guide(tmp_path: Path) -> None:
+    folder = _library(tmp_path)
+    # The body of one guide is wrong: its closing section has no heading.
+    broken = TEST_GUIDE.read_text(encoding="utf-8")
+    assert "\n[closing]\nheading = " in broken
+    broken = re.sub(r"\n\[closing\]\nheading = [^\n]*", "\n[closing]", broken)
+    (folder / "stiff-neck-heat.en-CA.toml").write_text(broken, encoding="utf-8")
+    library = Library.open(folder)
+    assert run_cli("list", "--library", str(folder)).returncode == 0
+    with pytest.raises(ContentError, match=r"stiff-neck-heat\.en-CA\.toml: closing"):
+        library.get("stiff-neck-heat", "en-CA")
+    result = run_cli("validate", "--library", str(folder))
+    assert result.returncode == 2
+    assert "stiff-neck-heat.en-CA.toml: closing" in result.stderr
+    # A header that cannot be read from the top alone gets the full reader's error.
+    markdown = folder / "sub" / "stiff-neck-heat.fr-CA.md"
+    markdown.write_text(
+        markdown.read_text(encoding="utf-8").replace("language: fr-CA", "language: [fr"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ContentError, match=r"stiff-neck-heat\.fr-CA\.md:\d+:1"):
+        Library.open(folder)
+
+
+def test_a_guide_changed_after_the_library_opened_is_refused(tmp_path: Path) -> None:
+    folder = _library(tmp_path)
+    library = Library.open(folder)
+    path = folder / "stiff-neck-heat.en-CA.toml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('version = "1.0.0"', 'version = "1.0.1"'), encoding="utf-8")
+    with pytest.raises(ContentError, match="reads differently in full than its header"):
+        library.get("stiff-neck-heat", "en-CA")
 
 
 def test_a_library_exports_with_its_index_and_catalogue(tmp_path: Path) -> None:

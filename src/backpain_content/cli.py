@@ -339,9 +339,12 @@ def _library(args: argparse.Namespace) -> Library:
 
 def _list(args: argparse.Namespace) -> int:
     today = datetime.date.today()
-    library = _library(args)  # all of it read and checked before a line is printed
+    # Every guide's header is read and checked before a line is printed; the rest of each
+    # guide is left for `validate`, which reads it all.
+    library = _library(args)
     print("id\tlanguage\tversion\treview due\ttitle")
-    for article in library:
+    for entry in library.entries:
+        article = entry.header
         due = article.provenance.review_due
         late = " (past due)" if due < today else ""
         print(
@@ -353,7 +356,7 @@ def _list(args: argparse.Namespace) -> int:
 
 def _find(args: argparse.Namespace) -> int:
     library = _library(args)
-    found = library.for_code(args.code, args.system)
+    found = tuple(entry.header for entry in library.find(args.code, args.system))
     if args.lang:
         primary = args.lang.split("-")[0].lower()
         found = tuple(a for a in found if a.language.lower().split("-")[0] == primary)

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 from .content import bundled_articles, load_article, load_bundled
 from .errors import ContentError
 from .fields import fill_guide_url
-from .model import Article, CodeSystem
+from .model import Article, CodeSystem, GuideHeader
 from .options import GuideLink, GuideLinks
+from .readers.header import read_header
 
 __all__ = ["GUIDE_SUFFIXES", "MAX_GUIDES", "Library", "LibraryGuide", "normal_code"]
 
@@ -24,17 +25,49 @@ MAX_GUIDES = 5000
 _ARTICLES = Path(__file__).resolve().parent / "articles"
 
 
-@dataclass(frozen=True)
 class LibraryGuide:
-    """One guide of a library, in one language, and the file it was read from."""
+    """One guide of a library, in one language: its header, the file it is read from, and
+    (read on first use, then kept) the whole guide."""
 
-    article: Article
-    path: Path
+    def __init__(self, path: Path, header: GuideHeader, article: Article | None = None) -> None:
+        self.path = path
+        """The guide's file."""
+        self.header = header
+        """What the library lists, finds and links the guide by."""
+        self._article = article
+        self._lock = threading.Lock()
+        self._known: frozenset[str] | None = None
 
     @property
     def key(self) -> tuple[str, str]:
         """The guide's id and language, which no other guide of the library shares."""
-        return self.article.id, self.article.language
+        return self.header.id, self.header.language
+
+    @property
+    def article(self) -> Article:
+        """The whole guide, read and checked in full the first time it is asked for:
+        `ContentError` naming the file for a guide that is not valid, whose header reads
+        differently in full, or whose treatments name a guide the library lacks."""
+        with self._lock:  # one read, however many threads ask at once
+            if self._article is None:
+                article = load_article(self.path)
+                if article.header.model_dump() != self.header.model_dump():
+                    raise ContentError(
+                        self.path,
+                        None,
+                        "reads differently in full than its header did: was it changed "
+                        "while the library was open? Open the library again",
+                    )
+                self._article = article
+            article = self._article
+        if self._known is not None:
+            for at, linked in _treatment_links(article):
+                if linked not in self._known:
+                    raise ContentError(self.path, at, f"names no guide of the library: {linked!r}")
+        return article
+
+    def __repr__(self) -> str:
+        return f"LibraryGuide({str(self.path)!r}, {self.header.id!r}, {self.header.language!r})"
 
 
 def normal_code(code: str) -> str:
@@ -59,30 +92,32 @@ class Library:
                 raise ContentError(
                     guide.path,
                     "id",
-                    f"{guide.article.id!r} in {guide.article.language} is also the id of "
+                    f"{guide.header.id!r} in {guide.header.language} is also the id of "
                     f"{first}: each guide has its own id, once per language",
                 )
             by_key[guide.key] = guide
         self._guides = tuple(ordered)
         self._by_key = by_key
-        ids = {guide.article.id for guide in ordered}
+        ids = frozenset(guide.header.id for guide in ordered)
         for guide in ordered:
-            article = guide.article
-            for index, related in enumerate(article.related):
+            for index, related in enumerate(guide.header.related):
                 if related not in ids:
                     raise ContentError(
                         guide.path,
                         f"related[{index}]",
                         f"names no guide of the library: {related!r}",
                     )
-            for at, linked in _treatment_links(article):
-                if linked not in ids:
-                    raise ContentError(guide.path, at, f"names no guide of the library: {linked!r}")
+            # A treatment's guide is checked when the guide is read in full (`article`).
+            guide._known = ids
 
     @classmethod
     def open(cls, folder: str | os.PathLike[str]) -> Library:
         """The guides in `folder` and the folders inside it (`.toml` and `.md` files, not
-        hidden ones); the first bad file is a `ContentError` naming it and its field."""
+        hidden ones); the first bad file is a `ContentError` naming it and its field.
+
+        Only each guide's header is read now (its id, language, title, topic, codes,
+        related guides and provenance); the rest is read and checked when first used, and
+        `check()` reads all of it."""
         root = Path(folder)
         if not root.is_dir():
             raise ContentError(root, None, "is not a folder of guides")
@@ -92,7 +127,8 @@ class Library:
             # A link that leads out of the folder is not read: the caller allowed this one.
             if not path.resolve().is_relative_to(resolved):
                 raise ContentError(path, None, "leads outside the library's folder")
-            guides.append(LibraryGuide(load_article(path), path))
+            header, article = read_header(path)
+            guides.append(LibraryGuide(path, header, article))
         if not guides:
             raise ContentError(root, None, "has no guides (.toml or .md files)")
         return cls(guides, root)
@@ -105,17 +141,22 @@ class Library:
     def __iter__(self) -> Iterator[Article]:
         return (guide.article for guide in self._guides)
 
+    def check(self) -> None:
+        """Read and check every guide in full: `ContentError` for the first bad one."""
+        for guide in self._guides:
+            guide.article  # noqa: B018 - read for its checks
+
     def __len__(self) -> int:
         return len(self._guides)
 
     @property
     def entries(self) -> tuple[LibraryGuide, ...]:
-        """Every guide with its file, by id, then language."""
+        """Every guide with its header and file, by id, then language."""
         return self._guides
 
     def ids(self) -> tuple[str, ...]:
         """The guides' ids, each once, in order."""
-        return tuple(dict.fromkeys(guide.article.id for guide in self._guides))
+        return tuple(dict.fromkeys(guide.header.id for guide in self._guides))
 
     def languages(self, guide_id: str) -> tuple[str, ...]:
         """The languages guide `guide_id` is in."""
@@ -128,49 +169,55 @@ class Library:
 
     def entry(self, guide_id: str, language: str | None = None) -> LibraryGuide:
         """The guide and its file, as `get` finds it."""
-        versions = [guide for guide in self._guides if guide.article.id == guide_id]
+        versions = [guide for guide in self._guides if guide.header.id == guide_id]
         if not versions:
             raise ContentError(None, "id", f"no guide {guide_id!r} in the library")
         if language is None:
             return versions[0]
         for guide in versions:
-            if guide.article.language.lower() == language.lower():
+            if guide.header.language.lower() == language.lower():
                 return guide
         primary = language.split("-")[0].lower()
         for guide in versions:
-            if guide.article.language.split("-")[0].lower() == primary:
+            if guide.header.language.split("-")[0].lower() == primary:
                 return guide
-        known = ", ".join(guide.article.language for guide in versions)
+        known = ", ".join(guide.header.language for guide in versions)
         raise ContentError(
             None, "language", f"{guide_id!r} is not in {language} (it is in {known})"
         )
 
     def versions(self, article: Article) -> tuple[Article, ...]:
         """The other language versions of `article` (same id)."""
+        return tuple(guide.article for guide in self._versions(article.id, article.language))
+
+    def _versions(self, guide_id: str, language: str) -> tuple[LibraryGuide, ...]:
         return tuple(
-            guide.article
+            guide
             for guide in self._guides
-            if guide.article.id == article.id and guide.article.language != article.language
+            if guide.header.id == guide_id and guide.header.language != language
         )
 
     def related(self, article: Article) -> tuple[Article, ...]:
         """The guides `article` names as related, in its language where they have it
         (else in their first language)."""
-        return tuple(self._nearest(guide_id, article.language) for guide_id in article.related)
+        return tuple(
+            self._nearest(guide_id, article.language).article for guide_id in article.related
+        )
 
-    def _nearest(self, guide_id: str, language: str) -> Article:
+    def _nearest(self, guide_id: str, language: str) -> LibraryGuide:
         versions = self.languages(guide_id)
         primary = language.split("-")[0].lower()
         if any(v.split("-")[0].lower() == primary for v in versions):
-            return self.get(guide_id, language)
-        return self.get(guide_id)
+            return self.entry(guide_id, language)
+        return self.entry(guide_id)
 
     def links(self, article: Article, pattern: str | None = None) -> GuideLinks:
         """What `article` links to in this library: its other languages, its related
         guides and the guides of its treatments, each at `pattern` (such as
         `/guides/{id}` or `{id}.{language}.html`; named, not linked, without one)."""
 
-        def link(other: Article) -> GuideLink:
+        def link(guide: LibraryGuide) -> GuideLink:
+            other = guide.header
             url = fill_guide_url(pattern, other.id, other.language) if pattern else None
             return GuideLink(id=other.id, language=other.language, title=other.title, url=url)
 
@@ -182,8 +229,8 @@ class Library:
         own = fill_guide_url(pattern, article.id, article.language) if pattern else None
         return GuideLinks(
             url=own,
-            versions=tuple(link(other) for other in self.versions(article)),
-            related=tuple(link(other) for other in self.related(article)),
+            versions=tuple(map(link, self._versions(article.id, article.language))),
+            related=tuple(link(self._nearest(i, article.language)) for i in article.related),
             treatments=treatments,
         )
 
@@ -191,18 +238,22 @@ class Library:
         """The guides for a condition code, as an electronic record asks: a guide coded
         `M54.5` answers `M54.5` and the codes under it (`M54.50`); `system` limits the
         search to one code system (ICD-10-CA and ICD-10-CM codes look alike)."""
+        return tuple(guide.article for guide in self.find(code, system))
+
+    def find(self, code: str, system: CodeSystem | None = None) -> tuple[LibraryGuide, ...]:
+        """The entries `for_code` finds, by their headers: none of them is read in full."""
         wanted = normal_code(code)
         if not wanted:
             return ()
         found = []
         for guide in self._guides:
-            for coded in guide.article.codes:
+            for coded in guide.header.codes:
                 if system is not None and coded.system != system:
                     continue
                 have = normal_code(coded.code)
                 hierarchical = coded.system != "snomed" and wanted.startswith(have)
                 if have == wanted or hierarchical:
-                    found.append(guide.article)
+                    found.append(guide)
                     break
         return tuple(found)
 
@@ -210,9 +261,10 @@ class Library:
 @functools.cache
 def _bundled() -> Library:
     # Made once, as `load_bundled` loads each guide once: the package's files do not change.
-    guides = [
-        LibraryGuide(load_bundled(name), _ARTICLES / f"{name}.toml") for name in bundled_articles()
-    ]
+    guides = []
+    for name in bundled_articles():
+        article = load_bundled(name)
+        guides.append(LibraryGuide(_ARTICLES / f"{name}.toml", article.header, article))
     return Library(guides)
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "CLINIC_PLACEHOLDER",
     "CODE_SYSTEMS",
     "GUIDE_SECTIONS",
+    "HEADER_FIELDS",
     "SAFETY_GROUPS",
     "SECTION_NAMES",
     "AftercareItem",
@@ -45,6 +46,7 @@ __all__ = [
     "ClosingSection",
     "CodeSystem",
     "ConditionCode",
+    "GuideHeader",
     "LifestyleSection",
     "LifestyleTip",
     "Line",
@@ -562,6 +564,31 @@ class ConditionCode(Record):
         return self
 
 
+class GuideHeader(Record):
+    """What a library needs to know of a guide to list, find and link it, read from the
+    top of its file without the rest: its id, language, title, topic, codes, related
+    guides and provenance, with the same rules as the `Article` they are part of."""
+
+    id: Slug
+    """The guide's id."""
+    language: LanguageTag
+    """The guide's language tag."""
+    title: Line
+    """The guide's title."""
+    topic: Line | None = None
+    """The topic the library files the guide under, when it names one."""
+    codes: tuple[ConditionCode, ...] = ()
+    """Codes of the conditions the guide covers."""
+    related: tuple[Slug, ...] = ()
+    """The ids of related guides."""
+    provenance: Provenance
+    """Source, version and review date."""
+
+
+HEADER_FIELDS = tuple(GuideHeader.model_fields)
+"""The fields of a guide that its header holds."""
+
+
 class Article(Record):
     """A patient guide on one treatment for one condition, in typed sections: the title,
     lede, summary, provenance, safety (with its urgent signs) and closing are required;
@@ -621,6 +648,11 @@ class Article(Record):
     def filed_under(self) -> str:
         """The topic the library files the guide under."""
         return self.topic or self.condition
+
+    @property
+    def header(self) -> GuideHeader:
+        """The guide's header: what a library lists, finds and links it by."""
+        return GuideHeader.model_construct(**{name: getattr(self, name) for name in HEADER_FIELDS})
 
     @model_validator(mode="after")
     def _citations_resolve(self) -> Article:
