@@ -225,6 +225,12 @@ def _parser() -> argparse.ArgumentParser:
         help="the patient's plan: the message names their next appointment and attaches their "
         "own ePub",
     )
+    mail.add_argument(
+        "--library",
+        metavar="DIR",
+        help="the library the guide is in, whose other languages and related guides the "
+        "message names (default: the bundled guides)",
+    )
     mail.add_argument("--eml", metavar="FILE", help="write the message to FILE and send nothing")
     mail.add_argument("--smtp-host", metavar="HOST", help="the clinic's mail server")
     mail.add_argument("--smtp-port", type=int, metavar="PORT", help="default: 587, or 465 with tls")
@@ -752,8 +758,17 @@ def _email(args: argparse.Namespace) -> int:
     if not args.eml and not args.smtp_host:
         raise ContentError(None, "smtp-host", "give --smtp-host to send, or --eml FILE to save")
     plan = load_plan(args.plan, article) if args.plan else None
+    library = _library(args)
+    # Named by the library only when it holds this very guide (its id and language).
+    held = any(entry.key == (article.id, article.language) for entry in library.entries)
     message = build_guide_email(
-        article, to=args.to, sender=sender, clinic=clinic, patient_name=args.name, plan=plan
+        article,
+        to=args.to,
+        sender=sender,
+        clinic=clinic,
+        patient_name=args.name,
+        plan=plan,
+        links=library.links(article) if held else None,
     )
     if args.eml:
         print(printable(str(write_atomic(args.eml, message.as_bytes()))))

@@ -158,7 +158,7 @@ def _handout(
         from .renderers.pdf import page_limit
         from .renderers.pdf.handout import build_handout
 
-        options = HandoutOptions(paper=paper, large_print=large_print)
+        options = HandoutOptions(paper=paper, large_print=large_print, links=links)
         handout = build_handout(article, clinic, options, plan, before=before)
         return Output(handout.pdf, handout.pages, page_limit(options))
 

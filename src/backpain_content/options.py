@@ -131,6 +131,10 @@ class HandoutOptions(Record):
     """Paper size: `letter` (North America) or `a4`."""
     large_print: bool = False
     """Large print: 18 pt sans-serif body text, for people with low vision."""
+    links: GuideLinks | None = None
+    """The related guides and the treatments' guides (`Library.links`), listed under the
+    sources with the web address of each that has one (a https link, or the clinic's
+    `guide_url` when it names `{id}`)."""
 
 
 class EpubOptions(Record):

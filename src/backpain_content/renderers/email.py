@@ -18,6 +18,7 @@ from pydantic import TypeAdapter, ValidationError
 from ..errors import ContentError
 from ..labels import Labels
 from ..model import Article, Clinic, Email, Line, PatientPlan, default_clinic
+from ..options import EpubOptions, GuideLinks
 from .shared import (
     Langs,
     clinic_phrase,
@@ -25,6 +26,7 @@ from .shared import (
     direction,
     environment,
     labels_of,
+    online_links,
     plain,
     provenance_line,
     reference_numbers,
@@ -120,6 +122,7 @@ def build_guide_email(
     patient_name: str | None = None,
     plan: PatientPlan | None = None,
     epub: bytes | None = None,
+    links: GuideLinks | None = None,
 ) -> EmailMessage:
     """A message to one patient with the ePub guide attached, plain text and HTML bodies.
 
@@ -127,8 +130,10 @@ def build_guide_email(
     the attachment is the patient's own ePub, and the greeting uses the plan's name when
     `patient_name` is not given; the subject and the attachment's name say nothing of the
     plan. Addresses and names are checked: a line break or other header injection is
-    refused with `ContentError`. `epub` defaults to `render_epub(article, clinic=clinic,
-    plan=plan)`.
+    refused with `ContentError`. `links` (`Library.links`): the message names the guide's
+    other languages and related guides, with their web addresses where they have one (a
+    https link, or the clinic's `guide_url` when it names `{id}`). `epub` defaults to
+    `render_epub(article, clinic=clinic, plan=plan)` with the same links.
     """
     labels = labels_of(article, clinic)
     clinic = clinic or default_clinic(article, labels.your_clinic)
@@ -144,7 +149,7 @@ def build_guide_email(
     if epub is None:
         from .epub import render_epub
 
-        epub = render_epub(article, clinic=clinic, plan=plan)
+        epub = render_epub(article, clinic=clinic, plan=plan, options=EpubOptions(links=links))
 
     subject = labels.email_subject.format(clinic=clinic.name, title=article.title)
     rtl = direction(article.language) == "rtl"
@@ -169,6 +174,7 @@ def build_guide_email(
         "plan_line": _plan_line(plan, labels) if plan else "",
         "rtl": rtl,
         "langs": Langs(article),
+        "links": online_links(links, clinic),
         # Mail clients know no logical CSS properties: the side lists indent from, by hand.
         "start": "right" if rtl else "left",
     }

@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 
 from markupsafe import Markup, escape
 
-from ..fields import field_path
+from ..fields import field_path, fill_guide_url
 from ..labels import Labels, labels_with
 from ..model import Article, Clinic, LifestyleTip, PatientPlan, Review
+from ..options import GuideLink, GuideLinks
 
 if TYPE_CHECKING:
     import jinja2
@@ -38,12 +39,15 @@ __all__ = [
     "fill",
     "independent_note",
     "labels_of",
+    "more_guides",
+    "online_links",
     "plain",
     "plan_view",
     "provenance_line",
     "read_static",
     "reference_numbers",
     "review_notice",
+    "short_url",
     "source_date",
     "templates_dir",
     "when",
@@ -517,3 +521,42 @@ def _kept(value: str, langs: Langs, *key: str | int) -> Markup:
 def read_static(name: str) -> str:
     """A static file from the templates folder, such as the stylesheet."""
     return (templates_dir() / name).read_text(encoding="utf-8")
+
+
+def online_links(links: GuideLinks | None, clinic: Clinic) -> GuideLinks | None:
+    """`links` as read away from the host's site (on paper, in an e-book, in an email),
+    where only a whole URL leads anywhere: each guide at its https URL, else at the
+    clinic's `guide_url` when that names `{id}` (each guide its own page), else named
+    without a link."""
+    if links is None:
+        return None
+    pattern = clinic.guide_url if clinic.guide_url and "{id}" in clinic.guide_url else None
+
+    def away(link: GuideLink) -> GuideLink:
+        if link.url and link.url.startswith("https://"):
+            return link
+        url = fill_guide_url(pattern, link.id, link.language) if pattern else None
+        return link.model_copy(update={"url": url})
+
+    return GuideLinks(
+        url=links.url if links.url and links.url.startswith("https://") else None,
+        versions=tuple(map(away, links.versions)),
+        related=tuple(map(away, links.related)),
+        treatments=tuple((item, away(link)) for item, link in links.treatments),
+    )
+
+
+def more_guides(links: GuideLinks | None) -> tuple[GuideLink, ...]:
+    """The related guides and then the guides of the treatments, each once: what a printed
+    page lists under "Related guides"."""
+    if links is None:
+        return ()
+    found = {link.id: link for link in links.related}
+    for _item, link in links.treatments:
+        found.setdefault(link.id, link)
+    return tuple(found.values())
+
+
+def short_url(url: str) -> str:
+    """A URL as printed for a reader to type: without `https://` or a final `/`."""
+    return url.removeprefix("https://").rstrip("/")

@@ -33,6 +33,7 @@ from ..shared import (
     environment,
     independent_note,
     labels_of,
+    online_links,
     plan_view,
     provenance_line,
     read_static,
@@ -273,7 +274,7 @@ def build_epub(
             title=labels.contact,
             contact=contact_lines(clinic, labels),
             provenance=provenance_line(article, labels),
-            links=options.links,
+            links=online_links(options.links, clinic),
             **common,
         )
     )

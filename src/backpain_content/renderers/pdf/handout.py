@@ -44,22 +44,31 @@ def build_handout(
     before a first session instead (`render_before_session`), which takes no plan.
 
     When it has one page more than it should, it is laid out again with the clinic's
-    details run together, and the shorter of the two is kept: a guide that fits is laid
-    out as designed, one that nearly does (a long translation, a clinic with every detail)
-    gets the room it needs; if that is still a page over, the closing's summary is left
-    out too. A page or more over is beyond what that saves.
+    details run together, then also with lines 1.2 times the type size apart, then
+    without the closing's summary, then without the related guides, then without the
+    empty "My plan" box, and the first that is shorter is kept: a guide that fits is
+    laid out as designed, one that nearly does (a long translation, a clinic with every
+    detail) gets the room it needs. A page or more over is beyond what that saves.
     """
     layout = Layout.make(article, clinic, options, None if before else plan)
-    logo = read_logo(layout.clinic)  # read once for both layouts
+    logo = read_logo(layout.clinic)  # read once for every layout tried
     handout = _build(layout, logo, before)
     if handout.pages != page_limit(options) + 1:
         return handout
-    compact = _build(dataclasses.replace(layout, compact=True), logo, before)
-    if compact.pages < handout.pages:
-        return compact
-    # The last thing it does without: the closing's summary (its call to action).
-    shorter = _build(dataclasses.replace(layout, compact=True, closing_summary=False), logo, before)
-    return shorter if shorter.pages < handout.pages else handout
+    compact = dataclasses.replace(layout, compact=True)
+    tighter = compact.tighter()
+    # What it does without, in turn: the clinic's details a line each, a little space
+    # between lines, the closing's summary (its call to action), the line of related
+    # guides (the web page and the e-book keep them), and last the empty "My plan" box,
+    # which a clinician can write on the back of the page instead.
+    no_summary = dataclasses.replace(tighter, closing_summary=False)
+    no_related = dataclasses.replace(no_summary, more=())
+    no_plan_box = dataclasses.replace(no_related, plan_box=False)
+    for shorter in (compact, tighter, no_summary, no_related, no_plan_box):
+        made = _build(shorter, logo, before)
+        if made.pages < handout.pages:
+            return made
+    return handout
 
 
 def _build(layout: Layout, logo: ImageReader | None, before: bool) -> Handout:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from reportlab.lib import colors
 
 from ...labels import Labels
 from ...model import Article, Clinic, PatientPlan, default_clinic
-from ...options import HandoutOptions
-from ..shared import PlanView, labels_of, plan_view
+from ...options import GuideLink, HandoutOptions
+from ..shared import PlanView, labels_of, more_guides, online_links, plan_view
 from .styles import LARGE, PAPER, STANDARD, VERA_TYPE, Sizes, Styles, Type, styles
 from .text import Text
 from .typefaces import Typeface, typeface
@@ -38,10 +39,17 @@ class Layout:
     (longer text, as a translation's often is)."""
     closing_summary: bool = True
     """Whether the closing's summary is printed under its heading: a handout still a page
-    over when compact leaves it out, as the last thing it does without."""
+    over when compact leaves it out."""
+    plan_box: bool = True
+    """Whether the empty "My plan" box to fill in by pen is printed: a handout still a page
+    over without the closing's summary leaves it out, as the last thing it does without
+    (a patient's own plan is always printed)."""
     column: float | None = None
     """Width of the text, where it is not the page's between its margins (a brochure's
     panel)."""
+    more: tuple[GuideLink, ...] = ()
+    """The related guides and the treatments' guides, at their web addresses where they
+    have one."""
 
     @classmethod
     def make(
@@ -84,6 +92,16 @@ class Layout:
             plan=plan_view(plan, article, labels) if plan else None,
             compact=compact,
             column=column,
+            more=more_guides(online_links(options.links, clinic)),
+        )
+
+    def tighter(self) -> Layout:
+        """This layout with its lines 1.2 times the type size apart (the usual setting)
+        instead of 1.25 (1.33 in large print): for a handout a little over its pages."""
+        sizes = dataclasses.replace(self.sizes, leading=self.sizes.body * 1.2)
+        kind = _type(self.text.typeface)
+        return dataclasses.replace(
+            self, sizes=sizes, styles=styles(sizes, self.clinic.accent_colour, kind)
         )
 
     @property

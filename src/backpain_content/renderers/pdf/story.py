@@ -27,6 +27,7 @@ from ..shared import (
     independent_note,
     reference_numbers,
     review_notice,
+    short_url,
 )
 from .flowables import OutlineMark, SessionMarkers
 from .fonts import FONT
@@ -44,6 +45,7 @@ __all__ = [
     "contact_run",
     "first_sentence",
     "layout_table",
+    "more_guides",
     "notice",
     "printed_citations",
     "qr_code",
@@ -256,6 +258,25 @@ def sources(layout: Layout, printed: Iterable[Sequence[str]]) -> Flowable:
     label = text.check("labels.sources", layout.labels.sources)
     separator = escape(layout.labels.term_separator)
     return layout.text.paragraph(f"<b>{label}{separator}</b> {cited}", layout.styles.body)
+
+
+def more_guides(layout: Layout) -> list[Flowable]:
+    """The related guides, each with the address to type to read it (none without one),
+    as one line under the sources; nothing when there are none."""
+    if not layout.more:
+        return []
+    text = layout.text
+    shown = []
+    for index, guide in enumerate(layout.more):
+        title = text.check(f"links.related[{index}].title", guide.title)
+        if guide.url:
+            shown_url = text.check(f"links.related[{index}].url", short_url(guide.url))
+            where = _link(guide.url, shown_url)
+            title = f"{title} ({where})"
+        shown.append(title)
+    label = text.check("labels.related_guides", layout.labels.related_guides)
+    separator = escape(layout.labels.term_separator)
+    return [text.paragraph(f"<b>{label}{separator}</b> {'; '.join(shown)}", layout.styles.body)]
 
 
 _SECTIONS = (
@@ -474,8 +495,10 @@ def _side_by_side(layout: Layout) -> list[Flowable]:
         details, below = [*heading, name], links
     else:
         details, below = [*heading, *contact_details(layout)], []
-    cells = [_plan_box(layout, plan_width - gap), details]
-    widths = [plan_width, details_width]
+    if not layout.plan_box:
+        plan_width, details_width = 0.0, width - qr_width
+    cells = [_plan_box(layout, plan_width - gap), details] if layout.plan_box else [details]
+    widths = [plan_width, details_width] if layout.plan_box else [details_width]
     if qr:
         cells.append(qr[0])
         widths.append(qr_width)
@@ -578,15 +601,18 @@ def _closing(layout: Layout, frame_height: float) -> list[Flowable]:
         # A row cannot break across pages: a clinic with very long details gets the stack.
         if row[0].wrap(width, frame_height)[1] <= frame_height * 0.9:
             # Together, so the bookmarks land on the row's page even when it moves on.
-            marks = [OutlineMark(labels.my_plan), OutlineMark(closing.short_heading)]
+            marks = [OutlineMark(labels.my_plan)] if layout.plan_box else []
+            marks.append(OutlineMark(closing.short_heading))
             return [KeepTogether([*marks, *row])]
     qr = qr_code(layout)
     details = contact_run(layout) if layout.compact else contact_details(layout)
     contact = [_row([qr[0], details], [qr[1], width - qr[1]], layout)] if qr else details
     if layout.plan:
         plan = _plan_across(layout, layout.plan, qr_beside=False)
-    else:
+    elif layout.plan_box:
         plan = [KeepTogether(_plan_box(layout, width))]
+    else:
+        plan = []
     return [
         *plan,
         *with_heading(layout, "closing", closing.short_heading, _closing_summary(layout), contact),
@@ -665,6 +691,7 @@ def story(layout: Layout, frame_height: float) -> list[Flowable]:
         else:
             names.append(part.name)
     flowables.append(sources(layout, printed_citations(layout, names)))
+    flowables += more_guides(layout)
     flowables.append(Spacer(1, layout.sizes.gap))
     flowables += _closing(layout, frame_height)
     return flowables
