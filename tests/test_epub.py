@@ -158,6 +158,36 @@ def test_ace_passes_the_hostile_book(hostile_book: bytes, validated: Any) -> Non
     assert validated("hostile", hostile_book)["ace"] == []
 
 
+@pytest.fixture(scope="module")
+def linked_book() -> bytes:
+    """The French exercise guide linked to its English version and its related guide,
+    online at the clinic's guide_url."""
+    library = bc.Library.bundled()
+    article = library.get("exercise-low-back-pain", "fr-CA")
+    clinic = bc.Clinic(
+        name="Example Clinic", guide_url="https://example.org/guides/{id}/{language}"
+    )
+    links = library.links(article, "{id}.{language}.html")
+    return bc.render_epub(article, clinic=clinic, options=bc.EpubOptions(links=links))
+
+
+def test_the_linked_book_names_its_other_language_and_related_guide(linked_book: bytes) -> None:
+    about = _entries(linked_book)["EPUB/about.xhtml"].decode("utf-8")
+    assert 'href="https://example.org/guides/exercise-low-back-pain/en-CA"' in about
+    assert 'href="https://example.org/guides/dry-needling-back-pain/fr-CA"' in about
+    assert 'lang="en-CA" xml:lang="en-CA"' in about
+
+
+@pytest.mark.java
+def test_epubcheck_passes_the_linked_book(linked_book: bytes, validated: Any) -> None:
+    assert validated("linked", linked_book)["epubcheck"] == []
+
+
+@pytest.mark.browser
+def test_ace_passes_the_linked_book(linked_book: bytes, validated: Any) -> None:
+    assert validated("linked", linked_book)["ace"] == []
+
+
 @pytest.mark.java
 @pytest.mark.browser
 def test_the_validators_can_fail(book: bytes, tmp_path: Path) -> None:

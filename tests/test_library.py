@@ -26,6 +26,7 @@ from backpain_content.readers.markdown import read_markdown, to_markdown
 from backpain_content.readers.toml import to_toml
 from command import run_cli
 from htmltools import visible_text
+from pdftext import flat_pdf_text
 from test_sentences import missing_in_order, source_sentences
 
 DATA = Path(__file__).parent / "data"
@@ -401,6 +402,77 @@ def test_import_of_an_unreadable_post_is_exit_2(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "post.html" in result.stderr
     assert not (tmp_path / "d.md").exists()
+
+
+LINKED_CLINIC = bc.Clinic(
+    name="Example Clinic",
+    email="desk@example.org",
+    guide_url="https://example.org/guides/{id}/{language}",
+)
+
+
+def test_the_handout_lists_related_guides_with_the_address_to_type(tmp_path: Path) -> None:
+    library = Library.bundled()
+    article = library.get("dry-needling-back-pain", "en-CA")
+    links = library.links(article, "{id}.{language}.html")
+    online = flat_pdf_text(
+        bc.render("pdf", article, clinic=LINKED_CLINIC, links=links).data, tmp_path
+    )
+    assert "Related guides: Exercise for low back pain (example.org/guides/" in online
+    assert "exercise-low-back-pain/en-CA)" in online
+    # A page of the host's site means nothing on paper: the guide is named, not addressed.
+    named = flat_pdf_text(bc.render("pdf", article, links=links).data, tmp_path)
+    assert "Related guides: Exercise for low back pain" in named
+    assert ".html" not in named
+    assert "Related guides" not in flat_pdf_text(bc.render("pdf", article).data, tmp_path)
+
+
+@pytest.mark.parametrize("name", bc.bundled_articles())
+@pytest.mark.parametrize("fmt", ["pdf", "pdf-large"])
+def test_every_bundled_handout_keeps_its_pages_with_links_and_every_clinic_detail(
+    name: str, fmt: str, tmp_path: Path
+) -> None:
+    from clinics import full_clinic
+
+    library = Library.bundled()
+    article = bc.load_bundled(name)
+    links = library.links(article, "{id}.{language}.html")
+    clinic = full_clinic(tmp_path / "logo.png").model_copy(
+        update={"guide_url": "https://www.example-physio.org/guides/{id}/{language}"}
+    )
+    for paper in bc.PAPERS:
+        for chosen in (None, clinic):
+            out = bc.render(fmt, article, clinic=chosen, paper=paper, links=links)
+            assert not out.too_long, (paper, chosen is not None, out.pages)
+
+
+def test_the_email_names_the_guides_other_languages_and_related_guides() -> None:
+    from backpain_content.renderers.email import build_guide_email
+
+    library = Library.bundled()
+    article = library.get("exercise-low-back-pain", "fr-CA")
+    message = build_guide_email(
+        article,
+        to="patient@example.org",
+        sender="desk@example.org",
+        clinic=LINKED_CLINIC,
+        links=library.links(article),
+    )
+    text = message.get_body(("plain",))
+    html = message.get_body(("html",))
+    assert text is not None
+    assert html is not None
+    plain, page = text.get_content(), html.get_content()
+    separator = bc.labels_for("fr").term_separator
+    assert f"Ce guide dans d’autres langues\n- Exercise for low back pain{separator} " in plain
+    assert "https://example.org/guides/exercise-low-back-pain/en-CA" in plain
+    assert "Guides connexes\n- " in plain
+    assert 'lang="en-CA"><a href="https://example.org/guides/exercise-low-back-pain/en-CA"' in page
+    # Without links, none of it.
+    alone = build_guide_email(article, to="patient@example.org", sender="desk@example.org")
+    body = alone.get_body(("plain",))
+    assert body is not None
+    assert "Guides connexes" not in body.get_content()
 
 
 def test_a_poster_per_guide_leads_to_its_own_page() -> None:

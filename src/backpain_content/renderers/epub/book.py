@@ -168,7 +168,8 @@ def build_epub(
     if direction(language) == "rtl":
         # The spine's page-progression-direction: pages turn from right to left.
         book.set_direction("rtl")
-    book.add_author(provenance.source_clinic)
+    # The author of the words: the clinic whose article it adapts, else who wrote it.
+    book.add_author(provenance.source_clinic or provenance.adapted_by)
     book.add_metadata("DC", "publisher", clinic.name)
     book.add_metadata("DC", "date", provenance.updated.isoformat())
     book.add_metadata("DC", "description", article.summary)
