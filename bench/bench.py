@@ -214,9 +214,14 @@ def markdown(article: bc.Article) -> str:
     parts = [f"# {article.title}", *article.lede]
     for name in bc.SECTION_NAMES:
         section = getattr(article, name)
+        if section is None:  # a section the guide does not have
+            continue
         parts.append(f"## {section.heading}")
         parts += list(getattr(section, "intro", ())) + list(getattr(section, "paragraphs", ()))
-        parts += [f"- **{item.title}:** {item.body}" for item in getattr(section, "items", ())]
+        for item in getattr(section, "items", ()):
+            # A question is its text; every other item a title and a body.
+            text = getattr(item, "text", None)
+            parts.append(f"- {text}" if text else f"- **{item.title}:** {item.body}")
         parts += list(getattr(section, "closing", ()))
         if name == "closing":
             parts.append(
