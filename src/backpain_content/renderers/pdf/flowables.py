@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
@@ -54,7 +55,102 @@ def _layout(
     )
 
 
-class _SharedParagraph(Taggable, Paragraph):
+def _line_texts(laid: Any) -> list[str]:
+    """The text of each line of a paragraph's layout, as ReportLab draws it."""
+    if laid.kind == 0:
+        return [" ".join(words) for _, words in laid.lines]
+    return ["".join(getattr(word, "text", "") for word in line.words) for line in laid.lines]
+
+
+def word_breaks(lines: list[str], tokens: list[str]) -> tuple[list[bool], list[str]]:
+    """For each of `lines`, whether it ends between two of the paragraph's words
+    (`tokens`, its text split at spaces) rather than inside one (a long word broken across
+    lines, or text that breaks between characters, as Chinese does); and the tokens that
+    follow the last line."""
+    left = list(tokens)
+    at = 0
+    ends = []
+    for line in lines:
+        whole = False
+        for piece in line.split():
+            if at < len(left) and left[at] == piece:
+                at, whole = at + 1, True
+            elif at < len(left) and left[at].startswith(piece):
+                left[at], whole = left[at][len(piece) :], False
+            else:  # not the paragraph's text (it never is): take it as a whole word
+                whole = True
+        ends.append(whole)
+    return ends, left[at:]
+
+
+class _WordBreaks(Paragraph):
+    """A paragraph that draws a space at the end of each line that ends between two words.
+
+    ReportLab breaks lines at spaces and draws no space at the break, so the text a
+    screen reader, a search or a copy gets back from the page (the tagged structure's
+    text) runs the last word of a line into the first of the next: "onyour". ISO 32000-1
+    (14.8.2.5) wants the space in the text; drawn after the line's last word, it is
+    invisible. A line broken inside a long word gets none."""
+
+    _continues = False
+    """This is the first part of a paragraph split across pages: its last line ends
+    between words too."""
+    _tokens: list[str] | None = None
+    blPara: Any  # ReportLab's layout: its lines, as `wrap` made them
+
+    def _source_tokens(self) -> list[str]:
+        if self._tokens is None:
+            self._tokens = "".join(getattr(f, "text", "") for f in self.frags).split()
+        return self._tokens
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        first, rest = parts if len(parts) == 2 else (None, None)
+        if isinstance(first, _WordBreaks):
+            first._continues = True
+            first._tokens = self._source_tokens()
+            if isinstance(rest, _WordBreaks):
+                first.wrap(availWidth, availHeight)
+                rest._tokens = word_breaks(_line_texts(first.blPara), first._tokens)[1]
+        return parts
+
+    def drawPara(self, debug: int = 0) -> None:
+        laid = self.blPara
+        ends, _ = word_breaks(_line_texts(laid), self._source_tokens())
+        if not self._continues and ends:
+            ends[-1] = False  # the paragraph's last line: nothing follows it
+        if any(ends):
+            self.blPara = _with_spaces(laid, ends)
+        try:
+            super().drawPara(debug)
+        finally:
+            self.blPara = laid
+
+
+def _with_spaces(laid: Any, ends: list[bool]) -> Any:
+    """A copy of the layout `laid` with a space after the last word of each line marked in
+    `ends`; the layout itself, which other renders share, is left as it is."""
+    copy = laid.clone()
+    if laid.kind == 0:
+        copy.lines = [
+            (space, [*words[:-1], words[-1] + " "]) if end and words else (space, words)
+            for (space, words), end in zip(laid.lines, ends, strict=True)
+        ]
+        return copy
+    lines = []
+    for line, end in zip(laid.lines, ends, strict=True):
+        texts = [word for word in line.words if hasattr(word, "text")]
+        if end and texts:
+            # The space in the last word's font, without its link or underline.
+            space = texts[-1].clone(text=" ")
+            space.link, space.us_lines = [], []
+            line = line.clone(words=[*line.words, space])
+        lines.append(line)
+    copy.lines = lines
+    return copy
+
+
+class _SharedParagraph(Taggable, _WordBreaks):
     """A paragraph whose layout at a width is computed once and shared.
 
     Line breaking is a third of a render; keeping a heading with what follows wraps each
@@ -159,7 +255,7 @@ def check_item(
     return made
 
 
-class _Personal(Taggable, Paragraph):
+class _Personal(Taggable, _WordBreaks):
     """A paragraph laid out by ReportLab alone, as a patient's text is."""
 
 
@@ -214,4 +310,8 @@ class SessionMarkers(Taggable):
             self.canv.circle(x, y, radius, stroke=1, fill=1)
             self.canv.setFillColor(colors.white if in_range else self.accent)
             self.canv.setFont(FONT_BOLD, radius)
-            self.canv.drawCentredString(x, y - radius * 0.35, str(number))
+            # Centred on the circle, and followed by a space (drawn, invisible), so the
+            # tagged text reads "1 2 3", not "123".
+            label = str(number)
+            left = x - pdfmetrics.stringWidth(label, FONT_BOLD, radius) / 2
+            self.canv.drawString(left, y - radius * 0.35, label + " ")
