@@ -29,6 +29,7 @@ from htmltools import visible_text
 from needs import require_tool
 from pseudo import WORDS, translated, translated_po
 from shaping import check_shaping, reading_text
+from structtext import struct_text
 from test_epub import _ace, _epubcheck
 
 LANGUAGES = ("ar", "pa", "zh-Hans", "el", "pl")
@@ -305,6 +306,66 @@ def test_right_to_left_handout_is_mirrored(guides: dict[str, Rendered]) -> None:
         assert len(boxes) == len(rendered.article.lifestyle.items), language
         on_right = [x > width / 2 for x, width in boxes]
         assert all(on_right) if language == "ar" else not any(on_right), language
+
+
+def _page_parts(pdf: bytes, number: int) -> tuple[float, list[tuple[float, float]], list[float]]:
+    """A page's width, its check boxes (left, side) and where its large type (20 pt or
+    more: a title) begins, from the left."""
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LTChar, LTCurve, LTLayoutContainer
+
+    page = list(extract_pages(io.BytesIO(pdf)))[number - 1]
+    boxes, big = [], []
+
+    def walk(item: object) -> None:
+        if isinstance(item, LTChar) and item.size >= 20 and item.get_text().strip():
+            big.append(item.x0)
+        elif (
+            isinstance(item, LTCurve)
+            and 8 < item.width < 11
+            and abs(item.width - item.height) < 0.5
+        ):
+            boxes.append((item.x0, item.width))
+        if isinstance(item, LTLayoutContainer):
+            for child in item:
+                walk(child)
+
+    walk(page)
+    return page.width, boxes, big
+
+
+@pytest.mark.parametrize("language", ["ar", "pl"])
+def test_right_to_left_brochure_folds_the_other_way(
+    guides: dict[str, Rendered], language: str
+) -> None:
+    """An Arabic reader holds the folded leaflet the other way round: the cover is the
+    outside's left panel, and the inside begins on its right-hand panel (the home tips,
+    with their check boxes, come first); a left-to-right one is the other way. The tagged
+    reading order is the same for both: the cover, the flap, the inside, the back."""
+    rendered = guides[language]
+    pdf = rendered.files["brochure"]
+    rtl = language == "ar"
+    width, _, title = _page_parts(pdf, 1)
+    assert title
+    assert all(x < width / 3 for x in title) if rtl else all(x > width * 2 / 3 for x in title)
+    width, boxes, _ = _page_parts(pdf, 2)
+    assert len(boxes) == len(rendered.article.lifestyle.items)
+    first_panel = [x > width * 2 / 3 if rtl else x < width / 3 for x, _ in boxes]
+    assert all(first_panel), boxes
+    article = rendered.article
+    said = _squash("".join(struct_text(pdf)))
+    places = [
+        said.find(_squash(text))
+        for text in (
+            article.title,
+            article.sessions.short_heading,
+            article.lifestyle.items[0].title,
+            article.safety.urgent_signs.items[0].summary,
+            article.closing.short_heading,
+        )
+    ]
+    assert -1 not in places, places
+    assert places == sorted(places)
 
 
 # Email

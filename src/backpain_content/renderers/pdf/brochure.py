@@ -14,7 +14,10 @@ is a little narrower, so that it folds in without buckling. Text keeps a margin 
 sheet's edges and from each fold, and no text crosses a fold.
 
 Read, and tagged, in this order: the cover, the flap, the inside, the back. A right-to-left
-guide's inside runs from its right-hand panel; the fold is the same.
+guide's brochure is the mirror image: its reader holds the folded leaflet the other way
+round, so the cover is the outside's left panel, the flap its right one (the narrower
+panel, and the inside one behind it, are on the other side too), and the inside runs from
+its right-hand panel.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from reportlab.platypus import Flowable, Frame, FrameBreak, NextPageTemplate, Pa
 from ...errors import ContentError
 from ...model import SECTION_NAMES, Article, Clinic, SectionName
 from ...options import HandoutOptions, Paper
-from ..shared import clinic_phrase
+from ..shared import clinic_phrase, direction
 from .layout import Layout
 from .logo import logo_figure, read_logo
 from .page import source_and_note
@@ -74,31 +77,64 @@ class Panels:
     """Where each panel is across a sheet, as (left, width), in points."""
 
     outside: tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
-    """The flap, the back and the cover, left to right."""
+    """The outside's panels, left to right: the flap, the back and the cover; the cover,
+    the back and the flap for a right-to-left guide."""
     inside: tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
     """The inside panels, left to right."""
     width: float
     height: float
+    rtl: bool = False
+    """Mirrored: the leaflet of a right-to-left guide opens from the other side."""
+
+    @property
+    def cover(self) -> tuple[float, float]:
+        """The cover: the outside's right panel (its left one, mirrored)."""
+        return self.outside[0 if self.rtl else 2]
+
+    @property
+    def back(self) -> tuple[float, float]:
+        """The back: the outside's middle panel."""
+        return self.outside[1]
+
+    @property
+    def flap(self) -> tuple[float, float]:
+        """The flap, which folds in and is seen first on opening: the outside's left
+        panel (its right one, mirrored), a little narrower than the others."""
+        return self.outside[2 if self.rtl else 0]
+
+    @property
+    def reading(self) -> tuple[tuple[float, float], ...]:
+        """The inside panels in reading order: from the left, or from the right."""
+        return self.inside[::-1] if self.rtl else self.inside
 
     @property
     def folds(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """Where the sheet folds, from its left edge, on the outside and the inside."""
-        (_, flap), (_, back), _ = self.outside
-        (_, first), (_, second), _ = self.inside
-        return (flap, flap + back), (first, first + second)
+        (_, first), (_, second), _ = self.outside
+        (_, left), (_, middle), _ = self.inside
+        return (first, first + second), (left, left + middle)
 
 
-def panels(paper: Paper) -> Panels:
-    """The panels of a brochure on `paper` (landscape)."""
+def panels(paper: Paper, rtl: bool = False) -> Panels:
+    """The panels of a brochure on `paper` (landscape); mirrored for a right-to-left
+    guide, whose reader holds the folded leaflet the other way round."""
     width, height = landscape(PAPER[paper])
     panel = (width + TUCK) / 3
     flap = panel - TUCK
-    return Panels(
-        outside=((0, flap), (flap, panel), (flap + panel, panel)),
-        inside=((0, panel), (panel, panel), (2 * panel, flap)),
-        width=width,
-        height=height,
-    )
+    outside = ((0.0, flap), (flap, panel), (flap + panel, panel))
+    inside = ((0.0, panel), (panel, panel), (2 * panel, flap))
+    if rtl:  # each panel where its mirror image is, and so in the other order
+        outside = _mirrored(outside, width)
+        inside = _mirrored(inside, width)
+    return Panels(outside=outside, inside=inside, width=width, height=height, rtl=rtl)
+
+
+_Three = tuple[tuple[float, float], tuple[float, float], tuple[float, float]]
+
+
+def _mirrored(three: _Three, width: float) -> _Three:
+    first, second, third = ((width - left - size, size) for left, size in reversed(three))
+    return first, second, third
 
 
 def _panel(name: str, left: float, width: float, height: float, hang: float) -> Frame:
@@ -148,9 +184,9 @@ def _attempt(
 ) -> Printed:
     # A section the guide does not have is left out like one that did not fit.
     left_out |= {name for name in SECTION_NAMES if getattr(article, name) is None}
-    sheet = panels(paper)
+    sheet = panels(paper, rtl=direction(article.language) == "rtl")
     hang = hanging(article, sizes)
-    column = sheet.inside[2][1] - 2 * MARGIN - hang  # the narrowest panel's text
+    column = sheet.flap[1] - 2 * MARGIN - hang  # the narrowest panel's text
     layout = Layout.make(
         article,
         clinic,
@@ -177,18 +213,16 @@ def _attempt(
     cited = printed_citations(layout, [f"safety.{kind}" for kind in PRINTED_SAFETY])
     inside_parts.append(sources(layout, cited))
     cover_parts, back_parts = _cover(layout, logo), _back(layout)
-    (flap_left, flap_width), (back_left, back_width), (cover_left, cover_width) = sheet.outside
     outside_frames = [
-        _panel("cover", cover_left, cover_width, sheet.height, hang),
-        _panel("flap", flap_left, flap_width, sheet.height, hang),
-        _panel("back", back_left, back_width, sheet.height, hang),
+        _panel("cover", *sheet.cover, sheet.height, hang),
+        _panel("flap", *sheet.flap, sheet.height, hang),
+        _panel("back", *sheet.back, sheet.height, hang),
     ]
+    # In reading order: a right-to-left guide's inside from its right-hand panel.
     inside_frames = [
         _panel(f"inside-{n}", left, width, sheet.height, hang)
-        for n, (left, width) in enumerate(sheet.inside, start=1)
+        for n, (left, width) in enumerate(sheet.reading, start=1)
     ]
-    if layout.rtl:  # the inside read from its right-hand panel
-        inside_frames.reverse()
     overflow = frame("overflow", 0, 0, sheet.width, sheet.height * 50)
     templates = [
         PageTemplate(id="outside", frames=outside_frames, autoNextPageTemplate="inside"),
