@@ -17,14 +17,22 @@ from pathlib import Path
 import pytest
 import textstat
 from pdfminer.high_level import extract_pages
-from pdfminer.layout import LTChar, LTComponent, LTContainer, LTCurve, LTPage, LTRect
+from pdfminer.layout import (
+    LTChar,
+    LTComponent,
+    LTContainer,
+    LTCurve,
+    LTPage,
+    LTRect,
+    LTTextContainer,
+)
 from PIL import Image
 
 import backpain_content as bc
 from backpain_content.renderers.pdf.brochure import MIN_BODY, panels
 from backpain_content.renderers.pdf.poster import MIN_POINT, MIN_TITLE, POSTER_PAPER
 from backpain_content.renderers.pdf.story import first_sentence
-from backpain_content.renderers.shared import provenance_line, review_notice
+from backpain_content.renderers.shared import direction, provenance_line, review_notice
 from clinics import full_clinic
 from command import run_cli
 from needs import require_tool
@@ -120,7 +128,7 @@ def _off_limits(sheet: Sheet) -> list[tuple[str, str]]:
     """What lies less than 0.25 in from the sheet's edges or a fold: every word
     (pdftotext -bbox) and everything drawn (pdfminer: text, images, rules, boxes, the
     QR code)."""
-    layout = panels(sheet.paper)  # type: ignore[arg-type]
+    layout = panels(sheet.paper, rtl=direction(sheet.language) == "rtl")  # type: ignore[arg-type]
     outside, inside = layout.folds
 
     def where(page: int, left: float, right: float, top: float, bottom: float) -> str | None:
@@ -144,6 +152,10 @@ def _off_limits(sheet: Sheet) -> list[tuple[str, str]]:
         for item in _walk(page):
             if item is page or not isinstance(item, LTComponent):
                 continue  # the page itself; the spaces pdfminer adds between words
+            if isinstance(item, LTTextContainer):
+                continue  # a line or box of text: its characters are checked one by one
+            if isinstance(item, LTChar) and not item.get_text().strip():
+                continue  # a space prints nothing (one ends each line, for the tagged text)
             x0, y0, x1, y1 = item.bbox
             found = where(number, x0, x1, layout.height - y1, layout.height - y0)
             if found:
@@ -257,7 +269,7 @@ def test_brochure_keeps_off_the_edges_and_the_folds(
     """Every word (pdftotext -bbox) and everything drawn (pdfminer: text, images, rules,
     boxes, the QR code) lies inside a panel, 0.25 in from the sheet's edges and the folds."""
     sheet = sheets[key]
-    layout = panels(sheet.paper)  # type: ignore[arg-type]
+    layout = panels(sheet.paper, rtl=direction(sheet.language) == "rtl")  # type: ignore[arg-type]
     outside, inside = layout.folds
     assert abs(outside[0] + inside[1] - layout.width) < 0.01  # folds meet back to back
     assert abs(outside[1] + inside[0] - layout.width) < 0.01
@@ -271,7 +283,7 @@ def test_brochure_cover_is_the_right_panel_of_the_outside(
     sheets: dict[tuple[str, ...], Sheet], key: tuple[str, ...]
 ) -> None:
     sheet = sheets[key]
-    layout = panels(sheet.paper)  # type: ignore[arg-type]
+    layout = panels(sheet.paper, rtl=direction(sheet.language) == "rtl")  # type: ignore[arg-type]
     first = sheet.article.title.split()[0]
     # The title's first word in the title's type (the source line names the title too).
     title = [w for w in sheet.words if w[5] == first and w[4] - w[2] > 20]

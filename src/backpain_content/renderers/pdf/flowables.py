@@ -141,9 +141,10 @@ def _with_spaces(laid: Any, ends: list[bool]) -> Any:
     for line, end in zip(laid.lines, ends, strict=True):
         texts = [word for word in line.words if hasattr(word, "text")]
         if end and texts:
-            # The space in the last word's font, without its link or underline.
+            # The space in the last word's font and link (a link, or a Span in another
+            # language, goes on across the line's end), without its underline.
             space = texts[-1].clone(text=" ")
-            space.link, space.us_lines = [], []
+            space.us_lines = []
             line = line.clone(words=[*line.words, space])
         lines.append(line)
     copy.lines = lines
