@@ -25,20 +25,26 @@ from needs import require_tool
 _QUOTED = re.compile(r'^\s*"(.*)"\s*$')
 
 
+def poppler(pdf: bytes, tool: str, *args: str) -> str:
+    """What a poppler tool prints for `pdf`, given after `args` (or in the place of an
+    argument "{pdf}")."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "made.pdf"
+        path.write_bytes(pdf)
+        given = [str(path) if arg == "{pdf}" else arg for arg in args]
+        if "{pdf}" not in args:
+            given.append(str(path))
+        return subprocess.run(
+            [require_tool(tool), *given], capture_output=True, text=True, check=True, timeout=120
+        ).stdout
+
+
 def struct_text(pdf: bytes) -> list[str]:
     """The text of each marked-content run of the structure tree, in reading order: the
     text `pdfinfo -struct-text` prints, except where the run has an `/ActualText` (a
     word set on its own, shaped or right to left), which stands for what is drawn
     (ISO 32000-1, 14.9.4) and which pdfinfo does not read."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "made.pdf"
-        path.write_bytes(pdf)
-        out = subprocess.run(
-            [require_tool("pdfinfo"), "-struct-text", str(path)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+    out = poppler(pdf, "pdfinfo", "-struct-text")
     printed = [found[1] for line in out.splitlines() if (found := _QUOTED.match(line))]
     items, actual, _ = _content_items(pdf)
     assert len(items) == len(printed), (len(items), len(printed))
@@ -104,13 +110,7 @@ def _letters(text: str) -> Counter[str]:
 def visible_letters(pdf: bytes) -> Counter[str]:
     """How often each letter is on the pages, as pdftotext reads them (which reads a
     word's `/ActualText` in place of its glyphs)."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "made.pdf"
-        path.write_bytes(pdf)
-        out = subprocess.run(
-            [require_tool("pdftotext"), str(path), "-"], capture_output=True, text=True, check=True
-        ).stdout
-    return _letters(out)
+    return _letters(poppler(pdf, "pdftotext", "{pdf}", "-"))
 
 
 def normal(word: str) -> str:

@@ -23,6 +23,7 @@ from clinics import full_clinic
 from hostile import CORPUS, with_text
 from needs import require_tool
 from pseudo import translated, translated_po
+from structtext import poppler
 from tagged_pdf import Element, Report, assert_tagged, check, in_order
 
 LARGE = bc.HandoutOptions(large_print=True)
@@ -122,15 +123,7 @@ def outline(report: Report) -> str:
 
 def _poppler_text(pdf: bytes, tmp_path: Path) -> str:
     """The structure tree's text as poppler reads it (`pdfinfo -struct-text`)."""
-    path = tmp_path / "tagged.pdf"
-    path.write_bytes(pdf)
-    shown = subprocess.run(
-        [require_tool("pdfinfo"), "-struct-text", str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=60,
-    ).stdout
+    shown = poppler(pdf, "pdfinfo", "-struct-text")
     return "".join(re.findall(r'^\s*"(.*)"$', shown, flags=re.MULTILINE))
 
 
