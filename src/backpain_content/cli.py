@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from ._version import __version__
 from .content import (
+    MARKDOWN_SUFFIXES,
     bundled_articles,
     check_plan,
     in_clinic_file,
@@ -381,7 +382,7 @@ def _convert(args: argparse.Namespace) -> int:
     article = load_article(args.file)
     output = Path(args.output)
     suffix = output.suffix.lower()
-    if suffix in (".md", ".markdown"):
+    if suffix in MARKDOWN_SUFFIXES:
         text = to_markdown(article)
     elif suffix == ".toml":
         text = to_toml(article)

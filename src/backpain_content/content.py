@@ -18,12 +18,14 @@ _ARTICLES = Path(__file__).resolve().parent / "articles"
 
 __all__ = [
     "BUNDLED_ARTICLE",
+    "MARKDOWN_SUFFIXES",
     "bundled_articles",
     "in_clinic_file",
     "load_article",
     "load_bundled",
     "load_clinic",
     "load_plan",
+    "parse_article",
     "validation_message",
 ]
 
@@ -64,7 +66,10 @@ def read_text(path: Path) -> str:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
-    text = read_text(path)
+    return _parse_toml(read_text(path), path)
+
+
+def _parse_toml(text: str, path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -107,11 +112,21 @@ def load_article(path: str | os.PathLike[str] | None = None) -> Article:
     if path is None:
         return load_bundled(BUNDLED_ARTICLE)
     file = Path(path)
-    if file.suffix.lower() in (".md", ".markdown"):
+    return parse_article(read_text(file), file)
+
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+"""The file names of Markdown guides; every other guide file is TOML."""
+
+
+def parse_article(text: str, path: Path) -> Article:
+    """The guide in `text`, read from the file at `path` (Markdown or TOML by its suffix,
+    as `load_article` reads it); `ContentError` naming the file and field."""
+    if path.suffix.lower() in MARKDOWN_SUFFIXES:
         from .readers.markdown import read_markdown
 
-        return read_markdown(read_text(file), file)
-    return _validate(Article, _read_toml(file), file)
+        return read_markdown(text, path)
+    return _validate(Article, _parse_toml(text, path), path)
 
 
 def load_clinic(

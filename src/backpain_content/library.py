@@ -37,6 +37,9 @@ class LibraryGuide:
         self._article = article
         self._lock = threading.Lock()
         self._known: frozenset[str] | None = None
+        """The ids of the library's guides, once the library holds this one."""
+        self._linked = False
+        """Whether the guide's treatments have been found in the library."""
 
     @property
     def key(self) -> tuple[str, str]:
@@ -59,12 +62,14 @@ class LibraryGuide:
                         "while the library was open? Open the library again",
                     )
                 self._article = article
-            article = self._article
-        if self._known is not None:
-            for at, linked in _treatment_links(article):
-                if linked not in self._known:
-                    raise ContentError(self.path, at, f"names no guide of the library: {linked!r}")
-        return article
+            if not self._linked and self._known is not None:
+                for at, linked in _treatment_links(self._article):
+                    if linked not in self._known:
+                        raise ContentError(
+                            self.path, at, f"names no guide of the library: {linked!r}"
+                        )
+                self._linked = True
+            return self._article
 
     def __repr__(self) -> str:
         return f"LibraryGuide({str(self.path)!r}, {self.header.id!r}, {self.header.language!r})"

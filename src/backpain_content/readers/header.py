@@ -3,9 +3,9 @@ and finds guides by, so that opening a folder of hundreds of guides costs a few
 milliseconds a guide instead of parsing and checking every sentence.
 
 The header is the front matter's fields of a Markdown guide, or the keys before a TOML
-guide's first table and its `[provenance]` table. A file whose header cannot be read that
-way (an unusual layout, or a mistake) is read in full, so its error is the one the full
-reader gives, with its line.
+guide's first table and the header's own tables (`[provenance]`, `[[codes]]`). A file
+whose header cannot be read that way (an unusual layout, or a mistake) is read in full,
+so its error is the one the full reader gives, with its line.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from ..content import load_article, read_text
+from ..content import MARKDOWN_SUFFIXES, parse_article, read_text
 from ..errors import ContentError
 from ..model import HEADER_FIELDS, Article, GuideHeader
 
@@ -31,15 +31,14 @@ def read_header(path: Path) -> tuple[GuideHeader, Article | None]:
     """The header of the guide in `path`, and the whole guide when it had to be read in
     full to find it; `ContentError` naming the file and field for a bad guide."""
     text = read_text(path)
-    data = _markdown_header(text) if path.suffix.lower() in (".md", ".markdown") else None
-    if data is None and path.suffix.lower() not in (".md", ".markdown"):
-        data = _toml_header(text)
+    markdown = path.suffix.lower() in MARKDOWN_SUFFIXES
+    data = _markdown_header(text) if markdown else _toml_header(text)
     if data is not None:
         try:
             return GuideHeader.model_validate(data), None
         except ContentError:
             pass  # read in full below, for the full reader's error and line
-    article = load_article(path)
+    article = parse_article(text, path)  # the text already read, not the file again
     return article.header, article
 
 

@@ -45,10 +45,10 @@ __all__ = [
     "contact_run",
     "first_sentence",
     "layout_table",
-    "more_guides",
     "notice",
     "printed_citations",
     "qr_code",
+    "related_line",
     "section",
     "section_heading",
     "sources",
@@ -260,7 +260,7 @@ def sources(layout: Layout, printed: Iterable[Sequence[str]]) -> Flowable:
     return layout.text.paragraph(f"<b>{label}{separator}</b> {cited}", layout.styles.body)
 
 
-def more_guides(layout: Layout) -> list[Flowable]:
+def related_line(layout: Layout) -> list[Flowable]:
     """The related guides, each with the address to type to read it (none without one),
     as one line under the sources; nothing when there are none."""
     if not layout.more:
@@ -691,7 +691,7 @@ def story(layout: Layout, frame_height: float) -> list[Flowable]:
         else:
             names.append(part.name)
     flowables.append(sources(layout, printed_citations(layout, names)))
-    flowables += more_guides(layout)
+    flowables += related_line(layout)
     flowables.append(Spacer(1, layout.sizes.gap))
     flowables += _closing(layout, frame_height)
     return flowables
