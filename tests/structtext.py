@@ -169,3 +169,55 @@ def doubled(runs: list[str], pdf: bytes) -> list[str]:
     tagged = _letters(" ".join(runs))
     shown = visible_letters(pdf)
     return sorted(letter for letter, count in tagged.items() if count > shown[letter])
+
+
+class Shown(tuple[str, int, tuple[int, int], str]):
+    """One text-showing operator of a page: the marked content it is in (its tag), the
+    text rendering mode it draws in (0 fill, 2 fill and stroke...), its font resource
+    (the object) and that font's name."""
+
+    @property
+    def tag(self) -> str:
+        return self[0]
+
+    @property
+    def mode(self) -> int:
+        return self[1]
+
+    @property
+    def font(self) -> tuple[int, int]:
+        return self[2]
+
+    @property
+    def font_name(self) -> str:
+        return self[3]
+
+
+def text_shown(pdf: bytes) -> list[Shown]:
+    """Every text-showing operator of `pdf`'s pages, with how it draws (see `Shown`): the
+    rendering mode is graphics state, kept by q and Q across text objects."""
+    shown: list[Shown] = []
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            fonts = page.resources.get("/Font", pikepdf.Dictionary())
+            tags: list[str] = []
+            saved: list[int] = []
+            mode, font, name = 0, (0, 0), ""
+            for operands, operator in pikepdf.parse_content_stream(page):
+                op = str(operator)
+                if op in ("BDC", "BMC"):
+                    tags.append(str(operands[0]))
+                elif op == "EMC":
+                    tags.pop()
+                elif op == "q":
+                    saved.append(mode)
+                elif op == "Q":
+                    mode = saved.pop()
+                elif op == "Tr":
+                    mode = int(operands[0])
+                elif op == "Tf":
+                    resource = fonts[operands[0]]
+                    font, name = resource.objgen, str(resource.BaseFont)
+                elif op in ("Tj", "TJ", "'", '"'):
+                    shown.append(Shown((tags[-1] if tags else "", mode, font, name)))
+    return shown

@@ -29,7 +29,7 @@ from htmltools import visible_text
 from needs import require_tool
 from pseudo import WORDS, translated, translated_po
 from shaping import check_shaping, reading_text
-from structtext import struct_text
+from structtext import struct_text, text_shown
 from test_epub import _ace, _epubcheck
 
 LANGUAGES = ("ar", "pa", "zh-Hans", "el", "pl")
@@ -279,6 +279,25 @@ def test_chinese_lines_break_between_characters(guides: dict[str, Rendered]) -> 
     han = [line.strip() for line in lines if sum("\u4e00" <= c <= "\u9fff" for c in line) > 20]
     assert len(han) > 10
     assert not any(line.startswith(("，", "。")) for line in han)
+
+
+PRINTED = [fmt.name for fmt in bc.FORMATS if fmt.media_type == "application/pdf"]
+
+
+@pytest.mark.parametrize("name", PRINTED)
+def test_chinese_bold_is_drawn_bold(guides: dict[str, Rendered], name: str) -> None:
+    """The CJK font has no bold face: bold Chinese (headings, the boxes' titles, items'
+    titles) is its regular face drawn filled and stroked (text rendering mode 2), and
+    regular text stays filled only; text in a font with a real bold is never stroked."""
+    shown = text_shown(guides["zh-Hans"].files[name])
+    chinese = [s for s in shown if "WenQuanYi" in s.font_name]
+    headings = [s for s in chinese if re.fullmatch(r"/H\d", s.tag)]
+    assert headings, "no Chinese heading drawn"
+    assert {s.mode for s in headings} == {2}, name
+    body = [s for s in chinese if s.tag in ("/P", "/LBody")]
+    assert {s.mode for s in body} == {0, 2}, "bold and regular text alike"
+    assert sum(s.mode == 0 for s in body) > sum(s.mode == 2 for s in body)
+    assert not [s for s in shown if s.mode and "WenQuanYi" not in s.font_name]
 
 
 def _check_boxes(pdf: bytes) -> list[tuple[float, float]]:

@@ -13,7 +13,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
-from .fonts import FONT_BOLD
+from .fonts import FONT_BOLD, StrokedInk, emboldened, stroke_width
 from .styles import TEXT
 from .tagging import Taggable, tags_of
 
@@ -35,7 +35,19 @@ __all__ = [
 def _parsed(markup: str, style: ParagraphStyle) -> list[Any]:
     """Parsed paragraph markup. The same text in the same style always parses the same,
     and parsing is a tenth of a render, so each is parsed once; layout never changes it."""
-    return list(Paragraph(markup, style).frags)
+    return _inked(Paragraph(markup, style).frags)
+
+
+def _inked(frags: list[Any]) -> list[Any]:
+    """`frags`, with the text in a synthetic bold face in its stroked ink (see
+    `fonts.StrokedInk`); the fragments are the paragraph's own, just parsed."""
+    for frag in frags:
+        colour = getattr(frag, "textColor", None)
+        if not isinstance(colour, colors.Color) or isinstance(colour, StrokedInk):
+            continue
+        if emboldened(getattr(frag, "fontName", "")):
+            frag.textColor = StrokedInk.of(colour)
+    return list(frags)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -121,10 +133,27 @@ class _WordBreaks(Paragraph):
             ends[-1] = False  # the paragraph's last line: nothing follows it
         if any(ends):
             self.blPara = _with_spaces(laid, ends)
+        # Synthetic bold's outline (see `fonts.StrokedInk`), as wide as its largest text needs.
+        inks = ((f, getattr(f, "textColor", None)) for f in self.frags)
+        stroked = [f.fontSize for f, ink in inks if isinstance(ink, StrokedInk)]
+        if stroked:
+            self.canv.saveState()
+            self.canv.setLineWidth(stroke_width(max(stroked)))
         try:
             super().drawPara(debug)
         finally:
             self.blPara = laid
+            if stroked:
+                self.canv.restoreState()
+
+    def beginText(self, x: float, y: float) -> Any:
+        text = super().beginText(x, y)
+        # A paragraph in one font and colour sets its colour on the canvas, not on its text
+        # object: synthetic bold's ink (and its rendering mode) goes on the text object too.
+        colour = getattr(self.blPara, "textColor", None)
+        if self.blPara.kind == 0 and isinstance(colour, StrokedInk):
+            text.setFillColor(colour)
+        return text
 
 
 def _with_spaces(laid: Any, ends: list[bool]) -> Any:
@@ -258,6 +287,10 @@ def check_item(
 
 class _Personal(Taggable, _WordBreaks):
     """A paragraph laid out by ReportLab alone, as a patient's text is."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _inked(self.frags)  # its own fragments (split parts keep their ink)
 
 
 def personal(markup: str, style: ParagraphStyle) -> Taggable:

@@ -71,6 +71,8 @@ from reportlab.platypus.flowables import Flowable
 from reportlab.platypus.paragraph import Paragraph
 from reportlab.platypus.tables import Table, TableRenderCB
 
+from .fonts import InkedText
+
 __all__ = [
     "Section",
     "StructNode",
@@ -447,7 +449,7 @@ _SENTINEL: Final = re.compile(r"\x00(S\d+|E)")
 _SHOWS_TEXT: Final = re.compile(r"[)>\]]\s*(?:Tj|TJ|'|\")(?:\s|$)")
 
 
-class _LinkTextObject(PDFTextObject):
+class _LinkTextObject(InkedText):
     """A text object that notes where link text starts and ends.
 
     Paragraph calls ``_linkRecord(link, "start"|"end")`` on its text object (a ReportLab
@@ -897,7 +899,8 @@ class TaggedCanvas(Canvas):
         frame = self.tagger.run.frames[-1]
         if frame.kind == _TEXT and frame.has_links:
             return _LinkTextObject(self, x, y, direction)
-        return super().beginText(x, y, direction)
+        # Text objects that can draw synthetic bold (see `fonts.InkedText`).
+        return InkedText(self, x, y, direction)
 
     # Every text object, from a Paragraph or drawString, comes here.
     def drawText(self, aTextObject: PDFTextObject) -> None:

@@ -36,7 +36,7 @@ from ..fonts import (
     supported,
 )
 from ..shared import direction
-from .fonts import CHARSET, FONT, FONT_BOLD
+from .fonts import CHARSET, EMBOLDENED, FONT, FONT_BOLD
 
 __all__ = ["VERA", "Face", "Typeface", "typeface"]
 
@@ -78,13 +78,17 @@ def _face(script: str) -> Face | None:
         face = None
         if files is not None:
             name = f"BPC-{files.key}"
-            bold = f"{name}-Bold" if files.bold else name
+            # A family without a bold face has its regular one drawn as synthetic bold.
+            bold = f"{name}-Bold" if files.bold else f"{name}{EMBOLDENED}"
             known = pdfmetrics.getRegisteredFontNames()
             if name not in known:
                 regular = TTFont(name, str(files.regular), subfontIndex=files.subfont)
                 pdfmetrics.registerFont(regular)
                 if files.bold:
                     pdfmetrics.registerFont(TTFont(bold, str(files.bold)))
+                else:
+                    face_file = str(files.regular)
+                    pdfmetrics.registerFont(TTFont(bold, face_file, subfontIndex=files.subfont))
                 # <b> in a paragraph finds the bold face through the family.
                 pdfmetrics.registerFontFamily(
                     name, normal=name, bold=bold, italic=name, boldItalic=bold
