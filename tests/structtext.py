@@ -39,6 +39,22 @@ def poppler(pdf: bytes, tool: str, *args: str) -> str:
         ).stdout
 
 
+def qpdf_problems(pdf: bytes) -> str:
+    """What `qpdf --check` finds wrong with `pdf` (its syntax, streams, cross-reference
+    table and object streams): empty when it finds nothing, warnings included."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "made.pdf"
+        path.write_bytes(pdf)
+        done = subprocess.run(
+            [require_tool("qpdf"), "--check", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    clean = done.returncode == 0 and "No syntax or stream encoding errors" in done.stdout
+    return "" if clean else f"qpdf exit {done.returncode}: {done.stdout}{done.stderr}"
+
+
 def struct_text(pdf: bytes) -> list[str]:
     """The text of each marked-content run of the structure tree, in reading order: the
     text `pdfinfo -struct-text` prints, except where the run has an `/ActualText` (a

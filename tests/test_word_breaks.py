@@ -1,7 +1,8 @@
 """Every PDF reads back as it was written: the tagged structure's text (what a screen
 reader, a search or a copy gets) has every word apart, none run together at a line's end
 and none given twice, in every PDF the package writes, in every script; and pdfua, an
-independent checker of PDF/UA-1's machine-checkable rules, finds nothing."""
+independent checker of PDF/UA-1's machine-checkable rules, finds nothing, nor does
+`qpdf --check`."""
 
 from __future__ import annotations
 
@@ -17,7 +18,14 @@ import backpain_content as bc
 from backpain_content.renderers.shared import online_links, short_url
 from clinics import full_clinic
 from pseudo import translated
-from structtext import doubled, fused, struct_elements, struct_text, vocabulary
+from structtext import (
+    doubled,
+    fused,
+    qpdf_problems,
+    struct_elements,
+    struct_text,
+    vocabulary,
+)
 
 PRINTED = ("pdf", "pdf-large", "before", "before-large", "brochure", "poster")
 PERSONAL = ("pdf", "pdf-large")
@@ -59,6 +67,7 @@ def _variants() -> list[tuple[str, str, str, str, bool]]:
 
 
 def _check(pdf: bytes, *sources: object) -> None:
+    assert qpdf_problems(pdf) == ""
     runs = struct_text(pdf)
     assert runs, "the structure tree has no text"
     words = vocabulary(*sources)
@@ -125,6 +134,16 @@ def test_the_check_finds_words_run_together(monkeypatch: pytest.MonkeyPatch) -> 
     pdf = bc.render("pdf", article, paper="a4").data  # a paper no other test renders first
     assert len(fused(struct_text(pdf), words)) >= 5
     assert doubled(["pain pain pain"] * 500, pdf) == ["a", "i", "n", "p"]
+
+
+def test_qpdf_check_finds_a_damaged_file() -> None:
+    """The qpdf check above can fail: a handout with a byte of a compressed stream changed
+    (its cross-reference table still right) is reported."""
+    pdf = bc.render("pdf", bc.load_article()).data
+    assert qpdf_problems(pdf) == ""
+    start = pdf.index(b"stream\n") + len(b"stream\n") + 10
+    damaged = pdf[:start] + bytes([pdf[start] ^ 0xFF]) + pdf[start + 1 :]
+    assert "qpdf exit" in qpdf_problems(damaged)
 
 
 # pdfua's rule UA-14-001 ("heading elements are not empty") stops with pikepdf 10: it asks
