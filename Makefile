@@ -61,7 +61,7 @@ node_modules/.installed: package.json package-lock.json
 # What pip and npm cannot install: Debian's chromium (axe runs in it), java (Nu validator),
 # poppler-utils and qpdf (reading and checking PDFs), zbar-tools (decoding the QR code),
 # gettext (msgfmt checks translation files) and the fonts for handouts in other scripts
-# (DejaVu Sans, Noto, WenQuanYi Zen Hei for Chinese).
+# (DejaVu Sans, Noto, WenQuanYi Zen Hei for Chinese and Japanese, Nanum Gothic for Korean).
 FONTS := /usr/share/fonts/truetype
 system-deps:
 	@missing=""; \
@@ -74,6 +74,7 @@ system-deps:
 	test -f $(FONTS)/dejavu/DejaVuSans.ttf || missing="$$missing fonts-dejavu-core"; \
 	test -f $(FONTS)/noto/NotoSansArabic-Regular.ttf || missing="$$missing fonts-noto-core"; \
 	test -f $(FONTS)/wqy/wqy-zenhei.ttc || missing="$$missing fonts-wqy-zenhei"; \
+	test -f $(FONTS)/nanum/NanumGothicBold.ttf || missing="$$missing fonts-nanum"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  $(SUDO) apt-get update -qq && \

@@ -32,6 +32,10 @@ _WORDS = {
         "背痛 干针 治疗 肌肉 疼痛 每天 运动 医生 物理 治疗师 健康 休息 可以 帮助 减轻 姿势 "
         "拉伸 预约 诊所 安全 风险 出血 感染 呼吸"
     ),
+    "ko": (
+        "허리 통증 건식 바늘 치료 근육 운동 의사 물리 치료사 건강 휴식 도움 자세 스트레칭 "
+        "예약 병원 안전 위험 출혈 감염 호흡 매일 가능"
+    ),
     "el": (
         "πόνος πλάτη βελόνες θεραπεία μύες άσκηση γιατρός υγεία κάθε μέρα και με για στο "
         "φυσικοθεραπευτής ξεκούραση βοήθεια κίνδυνος ασφάλεια ραντεβού κλινική"
@@ -42,8 +46,8 @@ _WORDS = {
     ),
 }
 WORDS = {language: words.split() for language, words in _WORDS.items()}
-"""Real words of each language (Arabic, Punjabi in Gurmukhi, Simplified Chinese, Greek,
-Polish), which the pseudo-translation strings together."""
+"""Real words of each language (Arabic, Punjabi in Gurmukhi, Simplified Chinese, Korean,
+Greek, Polish), which the pseudo-translation strings together."""
 
 PLACEHOLDER = re.compile(r"\{\w+\}")
 

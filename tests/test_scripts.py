@@ -300,6 +300,18 @@ def test_chinese_bold_is_drawn_bold(guides: dict[str, Rendered], name: str) -> N
     assert not [s for s in shown if s.mode and "WenQuanYi" not in s.font_name]
 
 
+def test_korean_bold_is_nanum_gothics_bold_face(tmp_path: Path) -> None:
+    """Korean has a TrueType family with a real bold face (Nanum Gothic): its headings are
+    set in that face, and nothing is drawn as synthetic bold."""
+    shown = text_shown(bc.render("pdf", translated("ko", tmp_path)).data)
+    korean = [s for s in shown if "NanumGothic" in s.font_name]
+    headings = [s for s in korean if re.fullmatch(r"/H\d", s.tag)]
+    assert headings, "no Korean heading drawn"
+    assert all(s.font_name.endswith("NanumGothicBold") for s in headings), headings
+    assert any(s.font_name.endswith("+NanumGothic") for s in korean if s.tag == "/P")
+    assert not [s for s in shown if s.mode], "synthetic bold where a bold face exists"
+
+
 def _check_boxes(pdf: bytes) -> list[tuple[float, float]]:
     """Where the check boxes are (the small squares drawn), and the page's width."""
     from pypdf import PdfReader

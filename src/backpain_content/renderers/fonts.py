@@ -114,10 +114,13 @@ _FAMILIES: dict[str, tuple[tuple[str, str | None, int], ...]] = {
     "Armn": (("NotoSansArmenian-Regular.ttf", "NotoSansArmenian-Bold.ttf", 0),),
     "Geor": (("NotoSansGeorgian-Regular.ttf", "NotoSansGeorgian-Bold.ttf", 0),),
     "Ethi": (("NotoSansEthiopic-Regular.ttf", "NotoSansEthiopic-Bold.ttf", 0),),
-    # WenQuanYi Zen Hei: Chinese (both forms), Japanese kana and Korean; no bold face.
+    # WenQuanYi Zen Hei: Chinese (both forms), Japanese kana and Korean; no bold face (the
+    # handout draws its bold as synthetic bold: see `pdf/fonts.py`). No TrueType font in
+    # Debian has a bold face for Chinese or Japanese; Korean has Nanum Gothic's.
     "Hani": (("wqy-zenhei.ttc", None, 0),),
+    "Hang": (("NanumGothic.ttf", "NanumGothicBold.ttf", 0), ("wqy-zenhei.ttc", None, 0)),
 }
-_FAMILIES["Hira"] = _FAMILIES["Kana"] = _FAMILIES["Hang"] = _FAMILIES["Hani"]
+_FAMILIES["Hira"] = _FAMILIES["Kana"] = _FAMILIES["Hani"]
 
 _SHAPED = frozenset(
     {"Arab", "Hebr", "Guru", "Deva", "Beng", "Gujr", "Taml", "Telu", "Knda", "Mlym", "Ethi"}
@@ -125,7 +128,7 @@ _SHAPED = frozenset(
 """Scripts whose text HarfBuzz shapes: without it letters would not join or reorder."""
 
 FONT_PACKAGES = {"Hani": "fonts-wqy-zenhei", "Hira": "fonts-wqy-zenhei", "Kana": "fonts-wqy-zenhei"}
-FONT_PACKAGES.update({"Hang": "fonts-wqy-zenhei", "Latn": "fonts-dejavu-core"})
+FONT_PACKAGES.update({"Hang": "fonts-nanum", "Latn": "fonts-dejavu-core"})
 FONT_PACKAGES.update({"Grek": "fonts-dejavu-core", "Cyrl": "fonts-dejavu-core"})
 """The Debian package with a script's font (fonts-noto-core for the rest)."""
 
@@ -139,6 +142,7 @@ _DEBIAN = (
     Path("/usr/share/fonts/truetype/noto"),
     Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/share/fonts/truetype/wqy"),
+    Path("/usr/share/fonts/truetype/nanum"),
 )
 
 
