@@ -28,6 +28,9 @@ CORPUS: dict[str, str] = {
     "combining": "Zoe\u0308 e\u0301\u0301 a\u0308\u0331",
     "emoji": "🙂 👩🏽‍⚕️ 🇨🇦",
     "zero-width": "a\u200bb\u200dc",
+    "invisible-only": "\u2060\u00ad\u200e\ufeff\u3164",
+    "invisible-start": "\ufeffCall 911",
+    "line-separator": "Call 911\u2028or go to the emergency department",
     "nul": "a\x00b",
     "controls": "bell\x07 escape\x1b[31m delete\x7f",
     "bidi-override": "abc\u202edcba",
@@ -36,7 +39,8 @@ CORPUS: dict[str, str] = {
     "paragraph-10k": ("word " * 2000).strip(),
 }
 """Markup and script, entities, Jinja and ReportLab markup, long words, other scripts,
-combining marks, emoji, control and bidi characters, line breaks and 10,000 characters."""
+combining marks, emoji, text that prints nothing or ends invisibly, control, bidi and
+line-separator characters, line breaks and 10,000 characters."""
 
 # Fields with a fixed format, which cannot carry free text (tested in test_content):
 # identifiers, tags, versions, dates, URLs, kinds and the reference ids items cite.

@@ -38,7 +38,15 @@ CLINIC_FIELDS = ("name", "location")
 WEBSITE = "https://example.org/"
 
 # Refused in every field; the rest are refused only where a field's shape forbids them.
-ALWAYS_REFUSED = {"nul", "controls", "bidi-override", "bidi-isolate"}
+ALWAYS_REFUSED = {
+    "nul",
+    "controls",
+    "bidi-override",
+    "bidi-isolate",
+    "invisible-only",
+    "invisible-start",
+    "line-separator",
+}
 RENDERED = [name for name in CORPUS if name not in ALWAYS_REFUSED]
 
 

@@ -34,6 +34,7 @@ __all__ = [
     "field_path",
     "fill_guide_url",
     "validation_message",
+    "visible",
 ]
 
 SUMMARY_MAX_WORDS = 25
@@ -45,6 +46,17 @@ _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u20
 _ALLOWED_CONTROLS = frozenset("\n\t")
 
 
+# Letters and symbols that print nothing: Hangul fillers, the blank Braille pattern.
+_BLANK = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def visible(char: str) -> bool:
+    """Whether `char` prints something: a letter, digit, punctuation mark or symbol, not a
+    space, a format character (a soft hyphen, a word joiner, a direction mark, a
+    zero-width space), a mark on its own, or a letter that is blank."""
+    return unicodedata.category(char)[0] in "LNPS" and char not in _BLANK
+
+
 def _check_text(value: str) -> str:
     # One form for every accented letter: text saved decomposed (as macOS editors save
     # it, `e` + U+0301) prints, sorts and compares as the composed form does.
@@ -52,10 +64,23 @@ def _check_text(value: str) -> str:
     for char in value:
         if char in _BIDI_CONTROLS:
             raise ValueError(f"contains the bidi control character U+{ord(char):04X}")
-        if unicodedata.category(char) == "Cc" and char not in _ALLOWED_CONTROLS:
+        category = unicodedata.category(char)
+        if category == "Cc" and char not in _ALLOWED_CONTROLS:
             raise ValueError(f"contains the control character U+{ord(char):04X}")
+        if category in ("Zl", "Zp"):
+            raise ValueError(
+                f"contains the line or paragraph separator U+{ord(char):04X}; "
+                "start a new paragraph instead"
+            )
     if not value.strip():
         raise ValueError("must not be empty")
+    # Text that prints nothing passes for text: a safety warning translated as a word
+    # joiner or a soft hyphen would vanish from the page, and no one would notice.
+    if not any(map(visible, value)):
+        raise ValueError("has no visible text: only spaces or invisible characters")
+    for end, char in (("begins", value[0]), ("ends", value[-1])):
+        if unicodedata.category(char) == "Cf":
+            raise ValueError(f"{end} with the invisible character U+{ord(char):04X}")
     return value
 
 
