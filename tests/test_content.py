@@ -252,7 +252,9 @@ def test_clinic_file_loads_and_resolves_logo_beside_it(tmp_path: Path) -> None:
         ('website = "mailto:front@example.org"', "website", "absolute https:// URL"),
         ('website = "http://example.org/"', "website", "absolute https:// URL"),
         ('website = "https://example.org/\\"onmouseover=x"', "website", "without spaces, quotes"),
-        ('website = "https:///nohost"', "website", "absolute https:// URL"),
+        # A browser reads "https:///nohost" as https://nohost/ (WHATWG): that is a host.
+        ('website = "https://"', "website", "must be a URL such as"),
+        ('website = "https://user@example.org/"', "website", "user name or password"),
         ('email = "front@example.org\\nBcc: all@example.org"', "email", "email address"),
         ('phone = "call us"', "phone", "phone number"),
         ('accent_colour = "#ffff00"', "accent_colour", "contrast of 1.07:1"),

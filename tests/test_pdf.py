@@ -892,6 +892,16 @@ def test_qr_code_leads_to_the_website_without_a_booking_page(
     assert _qr_codes(handout, tmp_path, page) == ["https://example.org/physio?ref=handout"]
 
 
+def test_qr_code_holds_the_url_as_a_browser_parses_it(article: bc.Article, tmp_path: Path) -> None:
+    """An international host and path are scanned as the link the text prints: the IDNA
+    host and the percent-encoded path (see `urls.py`), never the raw characters."""
+    clinic = bc.Clinic(name="Example Physio", booking_url="https://Bücher.example/Ärzte?q=ä")
+    kept = "https://xn--bcher-kva.example/%C3%84rzte?q=%C3%A4"
+    assert clinic.booking_url == kept
+    handout = Handout("idna", bc.render_pdf(article, clinic=clinic), tmp_path, clinic)
+    assert _qr_codes(handout, tmp_path, _page_with(handout, LABELS.scan_to_book)) == [kept]
+
+
 def test_longest_url_the_handout_prints_still_scans(article: bc.Article, tmp_path: Path) -> None:
     """The largest QR code allowed (version 10) prints in an inch and a phone's reader,
     zbar here at 200 dpi, still reads it."""

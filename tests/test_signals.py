@@ -3,6 +3,7 @@ group, a supervisor's SIGTERM to the command alone, and signals while files are 
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -256,3 +257,70 @@ def test_temporary_files_a_killed_export_left_are_removed_by_the_next(tmp_path: 
     finally:
         alive.kill()
         alive.wait()
+
+
+# Ctrl-C while the command starts. A real signal's timing cannot be aimed at a module, so
+# the interrupt is raised where the signal would raise it: while a chosen module loads
+# (a `sitecustomize` on PYTHONPATH adds a finder that interrupts that one import).
+INTERRUPT_WHILE_LOADING = """
+import sys
+
+class _Interrupt:
+    def find_spec(self, name, path=None, target=None):
+        if name == {module!r}:
+            raise KeyboardInterrupt
+        return None
+
+sys.meta_path.insert(0, _Interrupt())
+"""
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "backpain_content.cli",
+        "pydantic",
+        "backpain_content.model",
+        "backpain_content.renderers.shared",
+        "reportlab.platypus",
+    ],
+)
+@pytest.mark.parametrize("how", ["console script", "python -m"])
+def test_ctrl_c_while_the_command_starts_is_one_line_and_status_130(
+    tmp_path: Path, module: str, how: str
+) -> None:
+    (tmp_path / "sitecustomize.py").write_text(
+        INTERRUPT_WHILE_LOADING.format(module=module), encoding="utf-8"
+    )
+    script = Path(sys.executable).parent / "backpain-content"
+    command = [str(script)] if how == "console script" else COMMAND
+    assert how != "console script" or script.is_file()
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [*command, "export", "--format", "pdf", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(tmp_path)},
+    )
+    assert done.returncode == 130, done.stderr
+    assert done.stderr == "backpain-content: interrupted\n"
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_the_package_loads_nothing_before_a_name_is_used() -> None:
+    """What the console script runs before its Ctrl-C guard: the package's `__init__` and
+    `start`, which load nothing else of the package and nothing outside the standard
+    library."""
+    code = (
+        "import sys, json; before = set(sys.modules); import backpain_content.start; "
+        "new = set(sys.modules) - before; "
+        "print(json.dumps([sorted(m for m in new if m.startswith('backpain_content')), "
+        "sorted({m.split('.')[0] for m in new} - sys.stdlib_module_names)]))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    ours, others = json.loads(done.stdout)
+    assert ours == ["backpain_content", "backpain_content.start"]
+    assert others == ["backpain_content"]

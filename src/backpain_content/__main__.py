@@ -1,5 +1,5 @@
 """`python -m backpain_content` runs the command line."""
 
-from .cli import run
+from .start import run
 
 run()

@@ -10,11 +10,11 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from typing import Annotated, Any, Self
-from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from .errors import ContentError
+from .urls import url_pattern, web_url
 
 __all__ = [
     "CLINIC_PLACEHOLDER",
@@ -98,18 +98,6 @@ def check_summary(value: str) -> str:
     return value
 
 
-def _check_web_url(value: str) -> str:
-    # Only absolute https URLs: a `javascript:` or `data:` URL would run or smuggle
-    # content in every format that makes links (HTML, PDF, ePub, email), and a patient
-    # following a printed link or QR code should not be sent over plain http.
-    if any(char.isspace() or char in '<>"{}|\\^`' for char in value):
-        raise ValueError("must be a URL without spaces, quotes or angle brackets")
-    parts = urlsplit(value)
-    if parts.scheme != "https" or not parts.hostname:
-        raise ValueError("must be an absolute https:// URL")
-    return value
-
-
 # Lengths are generous for real content and bound what a page, header or cover must hold.
 Text = Annotated[str, Field(max_length=20_000), AfterValidator(_check_text)]
 """Free text: any Unicode, but no control or bidi-override characters."""
@@ -130,8 +118,11 @@ Summary = Annotated[
 
 Paragraphs = Annotated[tuple[Text, ...], Field(min_length=1)]
 
-WebUrl = Annotated[str, Field(max_length=2000), AfterValidator(_check_web_url)]
-"""An absolute https URL."""
+# Only absolute https URLs: a `javascript:` or `data:` URL would run or smuggle content in
+# every format that makes links (HTML, PDF, ePub, email), and a patient following a printed
+# link or QR code should not be sent over plain http. Kept as a browser parses them.
+WebUrl = Annotated[str, Field(max_length=2000), AfterValidator(web_url)]
+"""An absolute https URL, in the form a browser uses (see `urls.py`)."""
 
 GUIDE_PLACEHOLDERS = ("{id}", "{language}")
 
@@ -142,13 +133,7 @@ def fill_guide_url(pattern: str, guide_id: str, language: str) -> str:
     return pattern.replace("{id}", guide_id).replace("{language}", language)
 
 
-def _check_url_pattern(value: str) -> str:
-    # Filled in with an id and a language tag (letters, digits, hyphens), it is a URL.
-    _check_web_url(fill_guide_url(value, "guide-id", "en-CA"))
-    return value
-
-
-WebUrlPattern = Annotated[str, Field(max_length=2000), AfterValidator(_check_url_pattern)]
+WebUrlPattern = Annotated[str, Field(max_length=2000), AfterValidator(url_pattern)]
 """An absolute https URL, which may name a guide with `{id}` and `{language}`."""
 
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=80)]

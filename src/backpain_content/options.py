@@ -12,6 +12,7 @@ from pydantic import AfterValidator, Field, field_validator, model_validator
 
 from .fields import LanguageTag, Line
 from .model import Record, SectionName, Slug
+from .urls import link_url
 
 __all__ = [
     "PAPERS",
@@ -24,18 +25,8 @@ __all__ = [
 ]
 
 
-def _check_link(value: str) -> str:
-    # A page of the host's own site (`/guides/x`, `x.fr-CA.html`) or an https URL: never
-    # a script, and nothing that would end the attribute it is written in.
-    if any(c.isspace() or c in "<>\"'`\\" for c in value):
-        raise ValueError("must be a URL without spaces, quotes or angle brackets")
-    scheme = value.split(":", 1)[0].lower() if ":" in value.split("/", 1)[0] else ""
-    if scheme not in ("", "https"):
-        raise ValueError("must be a path on the site or an https:// URL")
-    return value
-
-
-LinkUrl = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(_check_link)]
+# A page of the host's own site (`/guides/x`, `x.fr-CA.html`) or an https URL (see `urls.py`).
+LinkUrl = Annotated[str, Field(min_length=1, max_length=2000), AfterValidator(link_url)]
 
 
 class GuideLink(Record):
