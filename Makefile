@@ -11,7 +11,7 @@ OUT    ?= exports
 # apt-get needs root; as another user, try sudo.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: export test bench bench-peers system-deps clean
+.PHONY: export test fuzz bench bench-peers system-deps clean
 
 # pip compiles an installed package's bytecode; this checkout's is compiled here, since
 # PYTHONDONTWRITEBYTECODE (set on some machines) would leave every start compiling it again.
@@ -24,6 +24,16 @@ test: $(VENV)/.installed-dev node_modules/.installed system-deps
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/mypy --strict src
 	$(BIN)/pytest
+
+# Hostile input through every door (tests/test_fuzz.py) for FUZZ_SECONDS in all (make test
+# gives it 60); the count of cases each door ran is written to FUZZ_REPORT.
+FUZZ_SECONDS ?= 660
+FUZZ_REPORT ?= fuzz-report.txt
+fuzz: $(VENV)/.installed-dev
+	@rm -f $(FUZZ_REPORT)
+	BACKPAIN_FUZZ_SECONDS=$(FUZZ_SECONDS) BACKPAIN_FUZZ_REPORT=$(FUZZ_REPORT) \
+	  $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py
+	@cat $(FUZZ_REPORT)
 
 # Speed, memory, growth and the peers (pandoc, WeasyPrint); writes docs/performance.md.
 bench: $(VENV)/.installed-dev bench-peers

@@ -2,8 +2,8 @@
 
 A pseudo-translation: each English string becomes the same number of real words of the
 language (drawn from a short list, the same English word always giving the same one),
-keeping what a translation must keep (placeholders, `{clinic}`, one line, a summary's
-length). It means nothing, and must never reach a patient: it exercises fonts, shaping,
+keeping what a translation must keep (placeholders, `{clinic}`, figures, web addresses,
+one line, a summary's length). It means nothing, and must never reach a patient: it exercises fonts, shaping,
 direction and line breaking in every format, through `translate extract` and `apply`.
 """
 
@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
 from pathlib import Path
 
 import polib
+from babel import Locale
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
 import backpain_content as bc
 from backpain_content.translate import apply_po, extract_po
@@ -52,9 +55,26 @@ Greek, Polish), which the pseudo-translation strings together."""
 PLACEHOLDER = re.compile(r"\{\w+\}")
 
 
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
 def _word(english: str, words: list[str], salt: str = "") -> str:
+    """A word of about the English word's printed length (so that a translation is about
+    as long as its source, as `fidelity` wants), the same English word always giving the
+    same one."""
     digest = hashlib.sha256((salt + english.lower()).encode("utf-8")).digest()
-    return words[digest[0] % len(words)]
+    near = sorted(words, key=lambda word: (abs(_width(word) - len(english)), word))[:4]
+    return near[digest[0] % len(near)]
+
+
+def _figure(token: str, language: str) -> str:
+    """An English figure ("19.18%", "1,000") with the language's decimal and group signs."""
+    decimal = get_decimal_symbol(Locale.parse(language, sep="-"))
+    group = get_group_symbol(Locale.parse(language, sep="-"))
+    token = re.sub(r"(?<=\d),(?=\d{3})", "\x00", token)
+    token = re.sub(r"(?<=\d)\.(?=\d)", decimal, token)
+    return token.replace("\x00", group)
 
 
 def pseudo(english: str, language: str, salt: str = "") -> str:
@@ -62,8 +82,8 @@ def pseudo(english: str, language: str, salt: str = "") -> str:
     as the English at most, where a one-line string has its limit (200 characters)."""
     made = _pseudo(english, WORDS[language], language, salt)
     if len(made) > max(len(english), 150):
-        shortest = sorted(WORDS[language], key=len)[:3]
-        made = _pseudo(english, shortest, language, salt)
+        shorter = sorted(WORDS[language], key=len)[: len(WORDS[language]) // 2]
+        made = _pseudo(english, shorter, language, salt)
     return made
 
 
@@ -71,8 +91,13 @@ def _pseudo(english: str, words: list[str], language: str, salt: str) -> str:
     chinese = language.startswith("zh")
     out: list[str] = []
     for token in re.findall(r"\{\w+\}|[^\s{}]+", english):
-        if PLACEHOLDER.fullmatch(token):
+        # Placeholders, figures and web addresses stay as they are, as a translation
+        # must keep them (`fidelity` checks it).
+        if PLACEHOLDER.fullmatch(token) or token.startswith(("http://", "https://")):
             out.append(token)
+            continue
+        if re.search(r"\d", token):
+            out.append(_figure(token, language))
             continue
         word = _word(token, words, salt)
         if token.endswith((".", "?", "!")):

@@ -395,6 +395,44 @@ def test_import_takes_a_web_pages_article_and_leaves_the_rest(tmp_path: Path) ->
     assert "https://example.org/breaks" not in text
 
 
+HOSTILE_POST = """<html><head><title>Easing back pain</title>
+<script>stealCookies()</script><style>body{display:none}</style></head>
+<body><article><h1>Easing back pain</h1>
+<p onclick="trackClick()">Gentle walking every day helps many people with back pain.</p>
+<p>Read <a href="javascript:stealCookies()">our tips</a> or
+<a href="data:text/html,&lt;script&gt;x&lt;/script&gt;">this page</a> before you start.</p>
+<img src="https://example.org/walk.jpg" alt="A woman walking in a park">
+<img src="data:image/png;base64,iVBORw0KGgo=" alt="A stretch on the floor" onerror="boom()">
+<iframe src="https://tracker.example/frame">Frames are not supported.</iframe>
+<script>document.write("injected text")</script>
+<p>Ask your physiotherapist which stretches suit you.</p>
+</article></body></html>
+"""
+
+
+def test_import_keeps_a_hostile_posts_text_and_alt_text_and_nothing_that_runs(
+    tmp_path: Path,
+) -> None:
+    post = tmp_path / "post.html"
+    post.write_text(HOSTILE_POST, encoding="utf-8")
+    result = run_cli("import", str(post), "-o", str(tmp_path / "d.md"))
+    assert result.returncode == 1, result.stderr  # a draft, with what it still needs
+    draft = (tmp_path / "d.md").read_text(encoding="utf-8")
+    text = _draft_text(draft)
+    kept = [
+        "Gentle walking every day helps many people with back pain.",
+        "A woman walking in a park",
+        "A stretch on the floor",
+        "Ask your physiotherapist which stretches suit you.",
+    ]
+    assert missing_in_order(kept, text) == []
+    for never in (
+        "stealCookies", "trackClick", "boom()", "display:none", "javascript:", "data:",
+        "tracker.example", "injected text", "<script", "<iframe", "onclick", "onerror",
+    ):  # fmt: skip
+        assert never not in draft, never
+
+
 def test_import_of_an_unreadable_post_is_exit_2(tmp_path: Path) -> None:
     post = tmp_path / "post.html"
     post.write_bytes(b"\xff\xfe not utf-8")

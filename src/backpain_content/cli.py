@@ -603,28 +603,47 @@ def _warn_if_review_due(article: Article, source: str | None) -> None:
 def _lint(args: argparse.Namespace) -> int:
     from .lint import MAX_GRADE, lint
 
+    library = _library(args) if args.library else Library.bundled()
     if args.file:
         guides = [(printable(args.file), load_article(args.file))]
     elif args.library:
-        guides = [(printable(str(e.path)), e.article) for e in _library(args).entries]
+        guides = [(printable(str(e.path)), e.article) for e in library.entries]
     else:
         guides = [(f"bundled {name}", load_bundled(name)) for name in bundled_articles()]
     flagged = 0
     for name, article in guides:
-        report = lint(article)
+        source, missing = _translated_from(article, library)
+        report = lint(article, source=source)
         print(f"{name}: {len(report.scores)} summaries")
         print("  grade  words  field")
         for score in report.scores:
             grade = f"{score.grade:5.1f}" if score.grade is not None else "    -"
             mark = " over" if score.grade is not None and score.grade > MAX_GRADE else ""
             print(f"  {grade}  {score.words:5d}  {score.field}{mark}")
-        for note in report.notes:
+        for note in (*report.notes, *([missing] if missing else [])):
             print(f"  note: {note}")
         for finding in report.findings:
             print(f"  flag: {finding.field}: {printable(finding.problem)}")
         print(f"{name}: {len(report.findings) or 'nothing'} to look at")
         flagged += len(report.findings)
     return 1 if flagged else 0
+
+
+def _translated_from(article: Article, library: Library) -> tuple[Article | None, str | None]:
+    """The guide `article` was translated from, found in `library` or among the bundled
+    guides; or why there is none to compare it with."""
+    translation = article.provenance.translation
+    if translation is None:
+        return None, None
+    for where in (library, Library.bundled()):
+        try:
+            return where.get(article.id, translation.source_language), None
+        except ContentError:
+            continue
+    return None, (
+        f"translation not compared with its source: no {article.id} in "
+        f"{translation.source_language} in the library or the bundled guides"
+    )
 
 
 def _say_whose_branding(article: Article, clinic: Clinic | None) -> None:

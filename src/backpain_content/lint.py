@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .fidelity import check_translation
 from .fields import field_path
 from .model import GUIDE_SECTIONS, Article
 from .translate import entries, summaries
@@ -304,8 +305,26 @@ def _every_text(article: Article) -> Iterator[tuple[str, str]]:
             yield field_path(entry.path), entry.text
 
 
-def lint(article: Article, *, today: datetime.date | None = None) -> Report:
-    """The reading grade of every summary, and what an editor should look at."""
+def _translation_findings(article: Article, source: Article | None) -> Iterator[Finding]:
+    translation = article.provenance.translation
+    if translation is None or source is None:
+        return
+    given = {entry.key: entry.text for entry in entries(source)}
+    for entry in entries(article):
+        if entry.key in given:
+            for slip in check_translation(
+                entry.key, given[entry.key], entry.text, source.language, article.language
+            ):
+                field = entry.key if entry.key.startswith("labels.") else field_path(entry.path)
+                yield Finding(field, slip.problem)
+
+
+def lint(
+    article: Article, *, today: datetime.date | None = None, source: Article | None = None
+) -> Report:
+    """The reading grade of every summary, and what an editor should look at; for a
+    translation, with its `source` guide, every string that does not carry over its
+    source's figures, numbers and addresses, or is far shorter or longer (`fidelity`)."""
     found = summaries(article)
     grades, skipped = _grades(article, found + own_text(article))
     scores = tuple(
@@ -339,6 +358,7 @@ def lint(article: Article, *, today: datetime.date | None = None) -> Report:
                     "a short citation begins as its publisher's name does",
                 )
             )
+    findings += _translation_findings(article, source)
     due = article.provenance.review_due
     if due < (today or datetime.date.today()):
         findings.append(

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from .content import bundled_articles, load_bundled
 from .errors import ContentError
+from .fidelity import Slip, check_translation, summary_of_slips
 from .fields import CLINIC_PLACEHOLDER, LANGUAGE_TAG, SUMMARY_MAX_WORDS, check_summary, field_path
 from .labels import PLACEHOLDERS, Labels, labels_for, placeholders
 from .model import Article, Translation
@@ -302,7 +303,9 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
     for another version of it (naming what changed since); a string not translated, or
     fuzzy (unless `allow_partial`, which keeps the source text and records its key); a
     lost `{clinic}` or label placeholder; a summary over its length; a line break in a
-    one-line string.
+    one-line string; and, all at once with their count, a figure of the safety text, an
+    emergency number or a web address not carried over, or a string far shorter or
+    longer than its source (see `fidelity`).
     """
     catalog = _read(path)
     project, _, version = catalog.metadata.get("Project-Id-Version", "").rpartition(" ")
@@ -341,6 +344,7 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
     labels = labels_of(source).model_dump(mode="json")
     untranslated: list[str] = []
     unfinished: list[tuple[str, str]] = []
+    slips: list[Slip] = []
     for entry in wanted:
         message = messages.get(entry.key)
         string = message.msgstr if message is not None else ""
@@ -355,6 +359,7 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
             untranslated.append(entry.key)
             continue
         _check(path, entry, string)
+        slips.extend(check_translation(entry.key, entry.text, string, source.language, language))
         if entry.key.startswith("labels."):
             _put(labels, entry.path, int(string) if entry.path == ("hour_clock",) else string)
         else:
@@ -385,9 +390,14 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
     made = made_labels.model_dump(mode="json")
     data["labels"] = {name: made[name] for name in made if made[name] != package[name]} or None
     try:
-        return Article.model_validate(data)
+        translated = Article.model_validate(data)
     except ContentError as exc:
         raise ContentError(path, _key_of(exc.field, wanted), exc.problem) from None
+    if slips:
+        # Every figure, number, address and length that did not carry over, at once.
+        key, line = summary_of_slips(slips)
+        raise ContentError(path, key, line)
+    return translated
 
 
 def _check(path: Path, entry: Entry, string: str) -> None:

@@ -8,11 +8,12 @@ draft marks each with `TODO`, and the report lists them for a writer to add.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ContentError
 
@@ -85,7 +86,7 @@ def _main_text(path: Path, html: str) -> str:
     except ImportError:
         raise ContentError(path, None, f"importing a web page needs {IMPORT_HINT}") from None
     found = trafilatura.extract(
-        html,
+        _images_kept(html),
         output_format="markdown",
         include_comments=False,
         include_tables=True,
@@ -93,6 +94,7 @@ def _main_text(path: Path, html: str) -> str:
         include_links=False,
         with_metadata=False,
         favor_recall=True,
+        config=_extraction_settings(),
     )
     if not found:
         raise ContentError(path, None, "has no article text that could be found")
@@ -101,6 +103,35 @@ def _main_text(path: Path, html: str) -> str:
     if heading and not found.lstrip().startswith("# "):
         found = f"# {heading}\n\n{found}"
     return str(found)
+
+
+@functools.cache
+def _extraction_settings() -> Any:
+    """trafilatura's settings, but for a short post: below 250 characters of text it
+    reads a page as one run of text, losing its headings, paragraphs and images."""
+    from trafilatura.settings import use_config
+
+    settings = use_config()
+    settings.set("DEFAULT", "MIN_EXTRACTED_SIZE", "1")
+    settings.set("DEFAULT", "MIN_OUTPUT_SIZE", "1")
+    return settings
+
+
+def _images_kept(html: str) -> Any:
+    """The page `html` as a tree, with every image's address that is not a web address
+    (a `data:` or `javascript:` one, which trafilatura drops with the image and so with
+    its alt text) made a placeholder image file: the draft keeps each image's alt text (and
+    never an image's address)."""
+    from trafilatura.utils import load_html
+
+    tree = load_html(html)
+    if tree is None:
+        return html
+    for image in tree.iter("img"):
+        address = "".join((image.get("src") or "").split()).lower()
+        if not address.startswith(("https:", "http:", "/")) or address.startswith("//"):
+            image.set("src", "https://image.invalid/image.png")
+    return tree
 
 
 def _words(node: SyntaxTreeNode | None) -> str:
