@@ -17,6 +17,7 @@ import io
 import json
 import os
 import re
+import resource
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -33,6 +34,9 @@ DOORS = 7
 
 SLOWEST_CASE = 20.0
 """Seconds any one case may take: input must never buy unbounded time."""
+
+PEAK_MIB = 1536
+"""The most memory the test process may reach: input must never buy unbounded memory."""
 
 
 def budget_seconds() -> float:
@@ -51,7 +55,9 @@ def run_for(name: str, prop: Callable[[], None], counter: list[int]) -> str:
         prop()
         rounds += 1
     took = time.monotonic() - start
-    line = f"fuzz {name}: {counter[0]} cases in {took:.0f} s ({rounds} rounds)"
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    assert peak < PEAK_MIB, f"the process grew to {peak:.0f} MiB"
+    line = f"fuzz {name}: {counter[0]} cases in {took:.0f} s ({rounds} rounds), peak {peak:.0f} MiB"
     report = os.environ.get("BACKPAIN_FUZZ_REPORT")
     if report:
         with Path(report).open("a", encoding="utf-8") as out:

@@ -283,9 +283,23 @@ def test_fuzz_blog_posts(tmp_path: Path) -> None:
     count = [0]
 
     @ROUND
-    @given(html_posts())
-    def prop(page: str) -> None:
+    @given(html_posts(), st.sampled_from(["utf-8", "utf-8", "latin-1", "broken"]))
+    def prop(page: str, encoding: str) -> None:
         count[0] += 1
+        if encoding != "utf-8":
+            # Bytes that are not UTF-8, through the command: refused in one line.
+            data = page.encode("latin-1", "replace") + (
+                b"\xff\xfe" if encoding == "broken" else b""
+            )
+            post = tmp_path / "post.html"
+            post.write_bytes(data)
+            status, _, err = timed(
+                lambda: run_command(["import", str(post), "-o", str(tmp_path / "d.md")])
+            )
+            assert status in (0, 1, 2), err
+            assert "Traceback" not in err, err
+            assert "internal error" not in err, err
+            return
         try:
             draft = timed(lambda: import_post(tmp_path / "post.html", page))
         except ContentError as error:
