@@ -116,9 +116,7 @@ def translated_po(
     article = article or bc.load_article()
     catalog = polib.pofile(extract_po(article, language).decode("utf-8"))
     for entry in catalog:
-        if entry.msgctxt == "labels.hour_clock":
-            entry.msgstr = "24"
-        elif not any(c.isalpha() for c in entry.msgid):
+        if not any(c.isalpha() for c in entry.msgid):
             entry.msgstr = entry.msgid  # punctuation (": ", " · ") is kept as it is
         else:
             entry.msgstr = pseudo(entry.msgid, language, salt)

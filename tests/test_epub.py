@@ -316,7 +316,7 @@ def test_last_page_has_contact_booking_and_provenance(article: bc.Article) -> No
     text = normalise("".join(last.itertext()))
     assert "Example Physio" in text
     assert f"Version {article.provenance.version}" in text
-    assert "Version 3.0.0, updated 2026-12-07. Not yet reviewed by a clinician." in text
+    assert "Version 3.0.0, updated December 7, 2026. Not yet reviewed by a clinician." in text
     assert bc.labels_for("en").disclaimer in text
     links = last.xpath("//x:a/@href", namespaces=NS)
     assert links == ["tel:+15550100000", "https://example.org/", "https://example.org/book"]

@@ -370,8 +370,12 @@ import json, sys
 from pathlib import Path
 
 import backpain_content as bc
-# Imported before listening: ReportLab reads ~/.reportlab_settings when it is imported.
+# Imported before listening: ReportLab reads ~/.reportlab_settings when it is imported,
+# and Babel looks up the host's time zone when its dates module is (babel.localtime; with
+# pytz installed, that opens every zone file pytz has): a zone the package never uses, its
+# dates and times being naive.
 import ebooklib.epub, PIL.Image, reportlab.platypus, reportlab.graphics.barcode.qr
+import babel.dates
 
 logo = Path(sys.argv[1])
 opened, blocked = [], []
@@ -417,6 +421,9 @@ def test_rendering_reads_only_its_own_files_and_opens_no_socket(tmp_path: Path) 
     import reportlab
 
     fonts = (Path(reportlab.__file__).parent / "fonts").resolve()
+    import babel
+
+    cldr = Path(babel.__file__).parent.resolve()
     strays = []
     for name in report["opened"]:
         path = Path(name).resolve()
@@ -424,6 +431,8 @@ def test_rendering_reads_only_its_own_files_and_opens_no_socket(tmp_path: Path) 
             continue
         if path.parent == fonts and path.suffix == ".ttf":
             continue  # the embedded Vera font, and the cover's
+        if path.parent in (cldr, cldr / "locale-data") and path.suffix == ".dat":
+            continue  # Babel's CLDR data: how each language writes dates and numbers
         if path.suffix in (".py", ".pyc", ".so") or path.name.endswith(".pth"):
             continue  # modules imported on first use
         strays.append(name)

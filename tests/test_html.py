@@ -102,7 +102,7 @@ def test_chosen_sections_only_in_the_order_asked(article: bc.Article) -> None:
     assert article.lede[0] not in text
     assert article.mechanisms.heading not in text
     # Every output still names its source and carries the general-information note.
-    assert "Version 3.0.0, updated 2026-12-07. Not yet reviewed by a clinician." in text
+    assert "Version 3.0.0, updated December 7, 2026. Not yet reviewed by a clinician." in text
     assert bc.labels_for("en").disclaimer in text
 
 

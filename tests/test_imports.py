@@ -24,6 +24,14 @@ def test_importing_the_package_loads_no_heavy_library() -> None:
     assert _loaded_after("import backpain_content") == []
 
 
+def test_babel_loads_with_the_first_date() -> None:
+    # Dates, times and numbers come from CLDR through Babel (a tenth of a second to import
+    # its dates): with the first one a render writes, not with the package.
+    assert _loaded_after("import backpain_content", ("babel",)) == []
+    code = "import backpain_content as bc\nbc.render_html(bc.load_article())"
+    assert _loaded_after(code, ("babel",)) == ["babel"]
+
+
 def test_jinja_loads_with_the_first_template() -> None:
     # A handout never needs Jinja: it loads with the first template, not with the package.
     assert _loaded_after("import backpain_content", ("jinja2",)) == []

@@ -164,7 +164,7 @@ def test_wheel_contents(wheel: Path) -> None:
     cached = sorted(n for n in names if "__pycache__" in n or n.endswith(".pyc"))
     assert not cached, f"{wheel.name} holds bytecode: {cached}"
     requires = [line for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
-    for dependency in ("pydantic", "jinja2"):
+    for dependency in ("pydantic", "jinja2", "babel"):
         assert any(dependency in line.lower() for line in requires), (
             f"METADATA does not require {dependency}: {requires}"
         )

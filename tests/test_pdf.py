@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import textstat
+from babel.dates import format_date
 from PIL import Image
 from pypdf import PdfReader
 
@@ -287,7 +288,8 @@ def _header_footer_lines(
                 ),
                 LABELS.adapted.format(who=provenance.adapted_by),
                 LABELS.version_updated.format(
-                    version=provenance.version, date=provenance.updated.isoformat()
+                    version=provenance.version,
+                    date=format_date(provenance.updated, "long", locale="en_CA"),
                 ),
                 LABELS.not_reviewed,
             )
@@ -467,7 +469,7 @@ def test_header_and_footer_on_every_page(
             assert _normal(line) in text, f"{line!r} not on page {number} of {variant}/{kind}"
         # The first page says who wrote what, the version and that nobody has reviewed it.
         assert (_normal(provenance.source_title) in text) == (number == 1)
-        assert (_normal(f"Version {provenance.version}, updated 2026-12-07") in text) == (
+        assert (_normal(f"Version {provenance.version}, updated December 7, 2026") in text) == (
             number == 1
         )
         assert "Reviewed by" not in page  # no review is recorded, so none is claimed

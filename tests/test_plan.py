@@ -51,7 +51,7 @@ ZOE = {
     "next_appointment": datetime.datetime(2026, 12, 3, 9, 30),
     "home_tips": TIPS,
     "note": "Walk ten minutes after lunch.",
-    "made": datetime.date(2026, 11, 27),
+    "made": datetime.date(2026, 11, 25),
 }
 OMAR = {
     "patient": "Omar Quennell",
@@ -67,9 +67,9 @@ ZOE_SHOWN = {
     "patient": "Zoë Łukasz",
     "physiotherapist": "Amrit Dhillon, physiotherapist",
     "sessions": "3 to 6",
-    "next_appointment": "Thursday, December 3, 2026, at 9:30 a.m.",
+    "next_appointment": "Thursday, December 3, 2026, 9:30 a.m.",
     "note": "Walk ten minutes after lunch.",
-    "made": "November 27, 2026",
+    "made": "November 25, 2026",
 }
 OMAR_SHOWN = {
     "patient": "Omar Quennell",
@@ -615,7 +615,7 @@ def test_email_command_with_a_plan_writes_only_the_eml(article: bc.Article, tmp_
     assert isinstance(parsed, EmailMessage)
     body = parsed.get_body(("plain",))
     assert body is not None
-    assert "Thursday, December 3, 2026, at 9:30 a.m., with Amrit Dhillon" in _spaces(
+    assert "Thursday, December 3, 2026, 9:30 a.m., with Amrit Dhillon" in _spaces(
         body.get_content()
     )
     assert "Zo" not in str(parsed["Subject"])

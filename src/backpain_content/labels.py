@@ -11,7 +11,7 @@ import string
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator, model_validator
 
@@ -19,7 +19,15 @@ from .fields import Record, _check_line, _check_text
 
 _LABELS = Path(__file__).resolve().parent / "labels"
 
-__all__ = ["PLACEHOLDERS", "LabelChanges", "Labels", "labels_for", "labels_with", "placeholders"]
+__all__ = [
+    "LEGACY",
+    "PLACEHOLDERS",
+    "LabelChanges",
+    "Labels",
+    "labels_for",
+    "labels_with",
+    "placeholders",
+]
 
 Word = Annotated[
     str, Field(max_length=400), AfterValidator(_check_text), AfterValidator(_check_line)
@@ -44,10 +52,6 @@ PLACEHOLDERS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
         ("sessions_range", ("min", "max"), ()),
         ("plan_for", ("patient",), ()),
         ("plan_range", ("min", "max"), ()),
-        ("date_long", ("day", "month", "year"), ("weekday",)),
-        ("date_short", ("day", "month", "year"), ()),
-        ("date_and_time", ("date", "time"), ()),
-        ("time_of_day", ("hour", "minute"), ("period",)),
         ("cover_alt", ("title", "clinic"), ()),
         ("logo_alt", ("clinic",), ()),
         ("qr_alt", ("url",), ()),
@@ -176,22 +180,6 @@ class Labels(Record):
     """Label of the day a plan was made."""
     plan_range: Word
     """A range of sessions planned, with `{min}` and `{max}`."""
-    date_long: Word
-    """A date written out, with `{weekday}`, `{month}`, `{day}` and `{year}`."""
-    date_short: Word
-    """A date written out without the day of the week, with `{month}`, `{day}` and `{year}`."""
-    date_and_time: Word
-    """A date and a time of day, with `{date}` and `{time}`."""
-    time_of_day: Word
-    """A time of day, with `{hour}`, `{minute}` and, on a 12-hour clock, `{period}`."""
-    hour_clock: Literal[12, 24]
-    """Whether times are told on a 12-hour or a 24-hour clock."""
-    weekdays: Annotated[tuple[Word, ...], Field(min_length=7, max_length=7)]
-    """The names of the days, Monday first."""
-    months: Annotated[tuple[Word, ...], Field(min_length=12, max_length=12)]
-    """The names of the months, January first."""
-    day_periods: Annotated[tuple[Word, ...], Field(min_length=2, max_length=2)]
-    """Before noon and after noon, on a 12-hour clock (`a.m.`, `p.m.`)."""
     scan_to_book: Word
     """Caption of a QR code that opens the booking page."""
     scan_to_visit: Word
@@ -259,7 +247,10 @@ class Labels(Record):
     @classmethod
     def _added_since(cls, data: object) -> object:
         """Labels saved in a translated guide before a label was added keep loading: the
-        new ones come from the package's English until the guide is translated again."""
+        new ones come from the package's English until the guide is translated again.
+        Those saved before dates and times came from CLDR (`LEGACY`) are dropped."""
+        if isinstance(data, dict) and not LEGACY.isdisjoint(data):
+            data = {name: value for name, value in data.items() if name not in LEGACY}
         if isinstance(data, dict) and any(name not in data for name in ADDED_IN_3):
             english = _english()
             data = {**{name: english[name] for name in ADDED_IN_3}, **data}
@@ -295,6 +286,23 @@ ADDED_IN_3 = (
 )
 """The labels version 3.0 of the guide added, which older translated guides lack."""
 
+LEGACY = frozenset(
+    {
+        "date_long",
+        "date_short",
+        "date_and_time",
+        "time_of_day",
+        "hour_clock",
+        "weekdays",
+        "months",
+        "day_periods",
+    }
+)
+"""Labels that once wrote dates and times (patterns such as `{day} {month} {year}`, the
+names of days and months, a 12- or 24-hour clock). Dates, times and numbers now come from
+the Unicode CLDR data for the guide's language (`renderers.cldr`), so these are read and
+ignored wherever they are still set: in a guide's or a clinic's labels, or a PO file."""
+
 
 @functools.cache
 def _english() -> dict[str, str]:
@@ -303,9 +311,12 @@ def _english() -> dict[str, str]:
 
 
 LabelValue = str | int | tuple[str, ...]
+"""What a label change may hold: text; numbers and lists only in the `LEGACY` date and
+time labels (`hour_clock = 24`, `months = [...]`), which are read, then dropped."""
 
 
 def _check_changes(value: dict[str, LabelValue]) -> dict[str, LabelValue]:
+    value = {name: change for name, change in value.items() if name not in LEGACY}
     unknown = sorted(set(value) - set(Labels.model_fields))
     if unknown:
         raise ValueError(f"{unknown[0]!r} is not a label (labels/en.toml names them all)")

@@ -141,9 +141,7 @@ def _text_entry(key: str, path: tuple[str | int, ...], text: str) -> Entry:
 def _label_entry(key: str, path: tuple[str | int, ...], name: str, text: str) -> Entry:
     comments = ["A word or line the renderers print around the guide. One line."]
     required, allowed = PLACEHOLDERS.get(name, (frozenset(), frozenset()))
-    if name == "hour_clock":
-        comments = ["12 or 24: the clock this language tells the time on."]
-    elif allowed:
+    if allowed:
         kept = ", ".join(f"{{{p}}}" for p in sorted(required))
         optional = ", ".join(f"{{{p}}}" for p in sorted(allowed - required))
         comments.append(
@@ -151,7 +149,7 @@ def _label_entry(key: str, path: tuple[str | int, ...], name: str, text: str) ->
             + (f" May use {optional}." if optional else "")
         )
     # msgfmt --check wants every placeholder of the English in the translation: a label
-    # with optional ones (a 24-hour clock has no {period}) is checked by `Labels` alone.
+    # with optional ones would be checked by `Labels` alone.
     return Entry(
         key, path, text, tuple(comments), brace_format=bool(allowed) and allowed == required
     )
@@ -361,7 +359,7 @@ def apply_po(path: Path, source: Article | None = None, allow_partial: bool = Fa
         _check(path, entry, string)
         slips.extend(check_translation(entry.key, entry.text, string, source.language, language))
         if entry.key.startswith("labels."):
-            _put(labels, entry.path, int(string) if entry.path == ("hour_clock",) else string)
+            _put(labels, entry.path, string)
         else:
             _put(data, entry.path, string)
 
@@ -404,8 +402,6 @@ def _check(path: Path, entry: Entry, string: str) -> None:
     """What a translation must keep: placeholders, one line, a summary's length."""
     field = next((part for part in reversed(entry.path) if isinstance(part, str)), "")
     if entry.key.startswith("labels."):
-        if entry.path == ("hour_clock",) and string not in ("12", "24"):
-            raise ContentError(path, entry.key, "must be 12 or 24")
         return  # the labels' own rules are checked when they are made
     if CLINIC_PLACEHOLDER in entry.text and string.count(CLINIC_PLACEHOLDER) != 1:
         raise ContentError(

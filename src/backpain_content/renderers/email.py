@@ -101,12 +101,12 @@ def _mailbox(name: str, display: str | None, address: str, field: str) -> str:
     return value
 
 
-def _plan_line(plan: PatientPlan, labels: Labels) -> str:
+def _plan_line(plan: PatientPlan, labels: Labels, language: str) -> str:
     """What the message says of a patient's plan: their next appointment and their
     physiotherapist, and that the guide attached is theirs."""
     if plan.next_appointment:
         first = labels.email_plan_next.format(
-            when=when(plan.next_appointment, labels), physiotherapist=plan.physiotherapist
+            when=when(plan.next_appointment, language), physiotherapist=plan.physiotherapist
         )
     else:
         first = labels.email_plan_physiotherapist.format(physiotherapist=plan.physiotherapist)
@@ -171,7 +171,7 @@ def build_guide_email(
         if name
         else labels.email_greeting,
         "intro": labels.email_intro.format(title=article.title, clinic=phrase),
-        "plan_line": _plan_line(plan, labels) if plan else "",
+        "plan_line": _plan_line(plan, labels, article.language) if plan else "",
         "rtl": rtl,
         "langs": Langs(article),
         "links": online_links(links, clinic),

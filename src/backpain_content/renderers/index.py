@@ -13,6 +13,7 @@ from .._version import __version__
 from ..labels import labels_for
 from ..library import Library
 from ..model import CODE_SYSTEMS, Article
+from .cldr import content_date
 from .html import stylesheet
 from .shared import environment, plain, provenance_line, review_notice
 
@@ -38,7 +39,7 @@ def render_index(library: Library, files: Files, language: str = "en-CA") -> byt
                     [
                         labels.version_updated.format(
                             version=article.provenance.version,
-                            date=article.provenance.updated.isoformat(),
+                            date=content_date(article.provenance.updated, language),
                         ),
                         plain(review_notice(article, labels)),
                     ]

@@ -19,6 +19,7 @@ from ..fields import field_path, fill_guide_url
 from ..labels import Labels, labels_with
 from ..model import Article, Clinic, LifestyleTip, PatientPlan, Review
 from ..options import GuideLink, GuideLinks
+from .cldr import content_date, number, when
 
 if TYPE_CHECKING:
     import jinja2
@@ -183,6 +184,9 @@ class Segment(NamedTuple):
     lang: str = ""
     """The text's language when it is not the document's (an English title in a French
     guide), so that screen readers pronounce it right."""
+    value: str = ""
+    """A date's machine-readable value (ISO 8601, for HTML's `<time datetime>`), when
+    its text is written out for the reader."""
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
@@ -235,7 +239,7 @@ def provenance_line(article: Article, labels: Labels) -> tuple[Segment, ...]:
         labels.version_updated,
         "labels.version_updated",
         version=Segment(provenance.version, "provenance.version"),
-        date=Segment(provenance.updated.isoformat(), "provenance.updated", "date"),
+        date=_date(provenance.updated, "provenance.updated", article.language),
     )
     segments.append(Segment(" "))
     segments += _review_state(article, labels)
@@ -248,7 +252,7 @@ def _review_state(article: Article, labels: Labels) -> list[Segment]:
     """Who reviewed this version of the content, or that no clinician has yet."""
     reviews = article.provenance.current_reviews("clinical")
     if reviews:
-        return _reviewed(labels.reviewed_by, "labels.reviewed_by", reviews[0])
+        return _reviewed(labels.reviewed_by, "labels.reviewed_by", reviews[0], article.language)
     return [Segment(labels.not_reviewed, "labels.not_reviewed")]
 
 
@@ -267,7 +271,10 @@ def _translation_review(article: Article, labels: Labels) -> list[Segment]:
     reviews = article.provenance.current_reviews("translation")
     if reviews:
         return _reviewed(
-            labels.translation_reviewed_by, "labels.translation_reviewed_by", reviews[0]
+            labels.translation_reviewed_by,
+            "labels.translation_reviewed_by",
+            reviews[0],
+            article.language,
         )
     return [Segment(labels.translation_not_reviewed, "labels.translation_not_reviewed")]
 
@@ -286,15 +293,21 @@ def independent_note(article: Article, labels: Labels) -> str | None:
     return labels.independent.format(clinic=clinic) if clinic else None
 
 
-def _reviewed(label: str, key: str, review: Review) -> list[Segment]:
+def _reviewed(label: str, key: str, review: Review, language: str) -> list[Segment]:
     """A review's line, from the label `key` that names who, in what role and when."""
     return fill(
         label,
         key,
         name=Segment(review.reviewer, "provenance.reviews.reviewer"),
         role=Segment(review.role, "provenance.reviews.role"),
-        date=Segment(review.date.isoformat(), "provenance.reviews.date", "date"),
+        date=_date(review.date, "provenance.reviews.date", language),
     )
+
+
+def _date(day: datetime.date, field: str, language: str) -> Segment:
+    """A date as the reader's language writes it ("November 27, 2026"), with its ISO
+    value for the formats that mark dates up."""
+    return Segment(content_date(day, language), field, "date", value=day.isoformat())
 
 
 def translation_line(article: Article, labels: Labels) -> list[Segment]:
@@ -346,27 +359,6 @@ def plain(segments: tuple[Segment, ...]) -> str:
     return "".join(segment.text for segment in segments)
 
 
-def when(value: datetime.date | datetime.datetime, labels: Labels, weekday: bool = True) -> str:
-    """A date, or a date and time, written out in the labels' language, from the labels'
-    own names of days and months (never the host's locale, which the package leaves alone);
-    without the day of the week when `weekday` is false."""
-    day = (labels.date_long if weekday else labels.date_short).format(
-        weekday=labels.weekdays[value.weekday()],
-        month=labels.months[value.month - 1],
-        day=value.day,
-        year=value.year,
-    )
-    if not isinstance(value, datetime.datetime):
-        return day
-    if labels.hour_clock == 12:
-        hour = value.hour % 12 or 12
-        period = labels.day_periods[0 if value.hour < 12 else 1]
-    else:
-        hour, period = value.hour, ""
-    time = labels.time_of_day.format(hour=hour, minute=f"{value.minute:02d}", period=period)
-    return labels.date_and_time.format(date=day, time=time.strip())
-
-
 class PlanRow(NamedTuple):
     """One line of a patient's plan: the plan's field, its label and what the plan says."""
 
@@ -391,23 +383,26 @@ class PlanView(NamedTuple):
 def plan_view(plan: PatientPlan, article: Article, labels: Labels) -> PlanView:
     """What a plan says, row by row; `ContentError` for a tip the guide does not have."""
     plan.check(article)
+    language = article.language
     sessions = (
-        str(plan.sessions)
+        number(plan.sessions, language)
         if isinstance(plan.sessions, int)
-        else labels.plan_range.format(min=plan.sessions[0], max=plan.sessions[1])
+        else labels.plan_range.format(
+            min=number(plan.sessions[0], language), max=number(plan.sessions[1], language)
+        )
     )
     rows = [
         *([PlanRow("patient", labels.plan_patient, plan.patient)] if plan.patient else []),
         PlanRow("physiotherapist", labels.plan_physiotherapist, plan.physiotherapist),
         PlanRow("sessions", labels.plan_sessions, sessions),
         *(
-            [PlanRow("next_appointment", labels.plan_next, when(plan.next_appointment, labels))]
+            [PlanRow("next_appointment", labels.plan_next, when(plan.next_appointment, language))]
             if plan.next_appointment
             else []
         ),
         *([PlanRow("note", labels.plan_note, plan.note)] if plan.note else []),
         *(
-            [PlanRow("made", labels.plan_made, when(plan.made, labels, weekday=False))]
+            [PlanRow("made", labels.plan_made, when(plan.made, language, weekday=False))]
             if plan.made
             else []
         ),
@@ -494,9 +489,10 @@ def _in_english(language: str, langs: Langs, labels: Labels) -> str:
     return ""
 
 
-def _accessed(day: datetime.date, labels: Labels) -> str:
-    """`date | accessed(labels)`: when a source was read, as the labels say it."""
-    return labels.accessed.format(date=day.isoformat())
+def _accessed(day: datetime.date, labels: Labels, langs: Langs) -> str:
+    """`date | accessed(labels, langs)`: when a source was read, as the labels say it,
+    the date as the document's language writes it."""
+    return labels.accessed.format(date=content_date(day, langs.document))
 
 
 def _cite(sources: Sequence[str], ids: str, numbers: ReferenceNumbers, base: str = "") -> Markup:

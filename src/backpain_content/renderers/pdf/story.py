@@ -19,6 +19,7 @@ from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 from ...errors import ContentError
 from ...fields import fill_guide_url
 from ...model import GUIDE_SECTIONS, SafetyGroup, SafetyKind, SectionName, SourcedItem
+from ..cldr import number
 from ..shared import (
     PlanView,
     ReferenceNumbers,
@@ -126,7 +127,10 @@ def sessions_part(layout: Layout, section: _Section) -> list[Flowable]:
         sessions.typical_min, sessions.typical_max, sizes.body, layout.accent, layout.rtl
     )
     marker_width = min(sizes.body * 2.4 * sessions.typical_max, width / 2)
-    words = layout.labels.sessions_range.format(min=sessions.typical_min, max=sessions.typical_max)
+    language = layout.article.language
+    words = layout.labels.sessions_range.format(
+        min=number(sessions.typical_min, language), max=number(sessions.typical_max, language)
+    )
     figure = tag(markers, "Figure", alt=words)
     summaries = [
         text.para("sessions.summary", sessions.summary, styles.body),

@@ -122,7 +122,9 @@ class Typeface:
         """`text` escaped for paragraph markup; `ContentError` naming `field` when no
         installed font can draw a word of it (without the characters, for `personal`
         text). Which font draws each word is settled per paragraph (`fonts_for`)."""
-        text = unicodedata.normalize("NFC", text)
+        # A narrow no-break space (CLDR's, in "2:30 p.m.") is a space ReportLab breaks
+        # lines at, and one Vera has no glyph for: a no-break space keeps the words together.
+        text = unicodedata.normalize("NFC", text).replace("\u202f", "\xa0")
         if not self.base.draws(text):
             for word in text.split():
                 if not self.base.draws(word):
