@@ -406,3 +406,32 @@ def test_french_handout_keeps_to_its_pages(paper: bc.Paper, large_print: bool, c
     name = "pdf-large" if large_print else "pdf"
     result = bc.render(name, french, clinic=full if clinic == "full" else None, paper=paper)
     assert not result.too_long, result.pages
+
+
+HIDDEN_LINE_ENDS = ["\u2028", "\u2029", "\u0085", "\u000b", "\u000c", "\u001c", "\u001d", "\u001e"]
+
+
+@pytest.mark.parametrize(
+    "char", HIDDEN_LINE_ENDS, ids=[f"U+{ord(c):04X}" for c in HIDDEN_LINE_ENDS]
+)
+def test_a_po_file_with_a_hidden_line_end_is_refused_at_its_line(tmp_path: Path, char: str) -> None:
+    """polib splits lines as str.splitlines() does, so "Appelez le 911" followed by U+2028
+    at a continuation line's end would apply as "Appelez le 91ou ...": refused instead."""
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "translations" / "dry-needling-back-pain.fr-CA.po").read_text(encoding="utf-8")
+    lines = text.split("\n")
+    at = next(i for i, line in enumerate(lines) if line == '"Appelez le 911."')
+    lines[at] = f'"Appelez le 911{char}"'
+    lines.insert(at + 1, '"ou allez aux urgences."')
+    po = tmp_path / "dry-needling-back-pain.fr-CA.po"
+    po.write_text("\n".join(lines), encoding="utf-8")
+    source = root / "src" / "backpain_content" / "articles" / "dry-needling-back-pain.en-CA.toml"
+    out = tmp_path / "out.toml"
+    done = run_cli("translate", "apply", str(po), "--source", str(source), "-o", str(out))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip() == (
+        f"backpain-content: error: {po}:{at + 1}: has the character U+{ord(char):04X}, which "
+        "ends a line for some programs and not for others (a word processor's line break?): "
+        "remove it"
+    )
+    assert not out.exists()

@@ -262,11 +262,35 @@ def _read(path: Path) -> polib.POFile:
     if len(raw) > 4 * 1024 * 1024:
         raise ContentError(path, None, "is larger than 4 MiB; is this the right file?")
     try:
-        catalog: polib.POFile = module.pofile(raw.decode("utf-8"), check_for_duplicates=True)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ContentError(path, None, f"is not a valid PO file: {exc}") from None
+    _check_line_ends(path, text)
+    try:
+        catalog: polib.POFile = module.pofile(text, check_for_duplicates=True)
         return catalog
-    except (OSError, ValueError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:
         problem = str(exc).replace(str(path), "it")
         raise ContentError(path, None, f"is not a valid PO file: {problem}") from None
+
+
+# What Python's str.splitlines() (and so polib) takes for the end of a line, besides \n and
+# \r: in a msgstr continuation it would end the line and silently eat the character before
+# it ("Appelez le 911\u2028" + "ou ..." applied as "Appelez le 91ou ...").
+_HIDDEN_LINE_ENDS = re.compile("[\u2028\u2029\u0085\u000b\u000c\u001c\u001d\u001e]")
+
+
+def _check_line_ends(path: Path, text: str) -> None:
+    """Refuse a PO file with a character that ends a line only for some readers."""
+    found = _HIDDEN_LINE_ENDS.search(text)
+    if found is not None:
+        line = text.count("\n", 0, found.start()) + 1
+        raise ContentError(
+            f"{path}:{line}",
+            None,
+            f"has the character U+{ord(found[0]):04X}, which ends a line for some programs and "
+            "not for others (a word processor's line break?): remove it",
+        )
 
 
 _TRANSLATOR = re.compile(r"^\s*([^<]*?)\s*(?:<[^>]*>)?\s*$")
