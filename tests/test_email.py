@@ -720,3 +720,60 @@ def test_a_slow_greeting_cannot_outlast_the_timeout(
         server.close()
     assert "did not finish within 2 seconds" in text
     assert took < 4
+
+
+UNICODE_PASSWORD = "pässwörd-Größe-日本"  # noqa: S105 - a test server's
+
+
+def _unicode_authenticator(
+    server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+) -> AuthResult:
+    ok = (
+        isinstance(auth_data, LoginPassword)
+        and auth_data.login == "clinic-ä".encode()
+        and auth_data.password == UNICODE_PASSWORD.encode()
+    )
+    return AuthResult(success=ok, handled=False)
+
+
+@pytest.mark.parametrize("mechanism", ["PLAIN", "LOGIN"])
+def test_a_password_beyond_ascii_logs_in_as_utf8(
+    server_tls: ssl.SSLContext,
+    ca_file: Path,
+    article: bc.Article,
+    clinic: bc.Clinic,
+    epub: bytes,
+    mechanism: str,
+) -> None:
+    """smtplib's login sends only ASCII ("internal error: UnicodeEncodeError ... '\\xe4' in
+    position 11", which tells a log reader a character of the password and where it is):
+    AUTH PLAIN and LOGIN carry the UTF-8 bytes instead."""
+    inbox = Inbox()
+    others = [m for m in ("PLAIN", "LOGIN") if m != mechanism]
+    for port in _serve(
+        inbox,
+        tls_context=server_tls,
+        require_starttls=True,
+        authenticator=_unicode_authenticator,
+        auth_required=True,
+        auth_exclude_mechanism=others,
+    ):
+        settings = bc.SmtpSettings(
+            host="127.0.0.1", port=port, user="clinic-ä", password=UNICODE_PASSWORD, ca_file=ca_file
+        )
+        bc.send_email(_message(article, clinic, epub), settings)
+        [(_, _, raw)] = inbox.messages
+        _check_delivered(raw, epub, article)
+        wrong = bc.SmtpSettings(
+            host="127.0.0.1",
+            port=port,
+            user="clinic-ä",
+            password=UNICODE_PASSWORD + "x",
+            ca_file=ca_file,
+        )
+        with pytest.raises(bc.ContentError) as caught:
+            bc.send_email(_message(article, clinic, epub), wrong)
+        text = str(caught.value)
+        assert "refused the login for clinic-ä (reply code 535;" in text
+        assert "ä" not in text.replace("clinic-ä", "")
+        assert "position" not in text

@@ -187,12 +187,45 @@ def _connect(settings: SmtpSettings, context: Any, deadline: _Deadline) -> Any:
     return Watched(host=settings.host, port=settings.port, timeout=settings.timeout, **extra)
 
 
+def _log_in_utf8(client: Any, user: str, password: str, server: str) -> None:
+    """Log in with a user name or password that is not ASCII, which smtplib's `login`
+    cannot send (it encodes its answers as ASCII, and its error would show where in the
+    password the first other character is). AUTH PLAIN (RFC 4616) and LOGIN carry bytes:
+    they carry them as UTF-8, as RFC 4616 says and servers expect."""
+    import base64
+    import smtplib
+
+    def encoded(text: str) -> str:
+        return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+    client.ehlo_or_helo_if_needed()
+    offered = str(client.esmtp_features.get("auth", "")).upper().split()
+    if "PLAIN" in offered:
+        code, reply = client.docmd("AUTH", "PLAIN " + encoded(f"\0{user}\0{password}"))
+    elif "LOGIN" in offered:
+        code, reply = client.docmd("AUTH", "LOGIN " + encoded(user))
+        if code == 334:
+            code, reply = client.docmd(encoded(password))
+    else:
+        raise ContentError(
+            server,
+            None,
+            "offers no login (AUTH PLAIN or LOGIN) that can carry a user name or password "
+            "with characters beyond ASCII",
+        )
+    if code not in (235, 503):
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
 def _log_in(client: Any, user: str, password: str, server: str) -> None:
     """Log in; a refusal names the user and the reply's code, never the reply's words."""
     import smtplib
 
     try:
-        client.login(user, password)
+        if user.isascii() and password.isascii():
+            client.login(user, password)
+        else:
+            _log_in_utf8(client, user, password, server)
     except smtplib.SMTPResponseException as exc:
         # A server may echo the AUTH line it refused, with the credentials in base64.
         raise ContentError(
