@@ -435,3 +435,65 @@ def test_a_po_file_with_a_hidden_line_end_is_refused_at_its_line(tmp_path: Path,
         "remove it"
     )
     assert not out.exists()
+
+
+def _french_po(tmp_path: Path) -> Path:
+    root = Path(__file__).resolve().parent.parent
+    po = tmp_path / "dry-needling-back-pain.fr-CA.po"
+    po.write_bytes((root / "translations" / po.name).read_bytes())
+    return po
+
+
+EN_SOURCE = (
+    Path(__file__).resolve().parent.parent
+    / "src"
+    / "backpain_content"
+    / "articles"
+    / "dry-needling-back-pain.en-CA.toml"
+)
+
+
+def test_apply_will_not_write_over_its_own_po_file(tmp_path: Path) -> None:
+    po = _french_po(tmp_path)
+    before = po.read_bytes()
+    done = run_cli("translate", "apply", str(po), "--source", str(EN_SOURCE), "-o", str(po))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip() == (
+        f"backpain-content: error: {po}: is an input of this command: give -o another file"
+    )
+    assert po.read_bytes() == before
+
+
+def test_apply_will_not_write_over_a_file_it_did_not_make(tmp_path: Path) -> None:
+    po = _french_po(tmp_path)
+    guide = tmp_path / "my-guide.toml"
+    guide.write_bytes(EN_SOURCE.read_bytes())
+    done = run_cli("translate", "apply", str(po), "--source", str(EN_SOURCE), "-o", str(guide))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "is not a guide made by `translate apply`" in done.stderr
+    assert guide.read_bytes() == EN_SOURCE.read_bytes()
+    # What it made itself it makes again.
+    out = tmp_path / "fr.toml"
+    for _ in range(2):
+        again = run_cli("translate", "apply", str(po), "--source", str(EN_SOURCE), "-o", str(out))
+        assert again.returncode == 0, again.stderr
+
+
+def test_extract_will_not_merge_into_another_guides_po_file(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    other = tmp_path / "exercise.fr-CA.po"
+    other.write_bytes((root / "translations" / "exercise-low-back-pain.fr-CA.po").read_bytes())
+    before = other.read_bytes()
+    done = run_cli("translate", "extract", "--lang", "fr-CA", "-o", str(other))
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip() == (
+        f"backpain-content: error: {other}: Project-Id-Version: is the translation of "
+        "exercise-low-back-pain.en-CA into fr-CA, not of dry-needling-back-pain.en-CA into "
+        "fr-CA: give -o another file"
+    )
+    assert other.read_bytes() == before
+    wrong_language = run_cli(
+        "translate", "extract", "--lang", "de", "-o", str(_french_po(tmp_path))
+    )
+    assert wrong_language.returncode == 2
+    assert "into fr-CA, not of dry-needling-back-pain.en-CA into de" in wrong_language.stderr

@@ -567,17 +567,26 @@ def _export(args: argparse.Namespace) -> int:
 
 def _translate(args: argparse.Namespace) -> int:
     from .output import write_atomic
-    from .translate import apply_po, default_output, extract_po, translation_toml
+    from .translate import apply_po, default_output, extract_po, made_by_apply, translation_toml
 
     if args.step == "extract":
         article = _article(args.article)
         output = Path(args.output)
+        _not_an_input(output, args.article)
         print(printable(str(write_atomic(output, extract_po(article, args.lang, output)))))
         return 0
     po = Path(args.po)
     source = _article(args.source) if args.source else None
     translated = apply_po(po, source, allow_partial=args.allow_partial)
     output = Path(args.output or default_output(translated))
+    _not_an_input(output, args.po, args.source)
+    if output.exists() and not made_by_apply(output):
+        raise ContentError(
+            output,
+            None,
+            "exists and is not a guide made by `translate apply`: give -o another file "
+            "(or remove it first)",
+        )
     print(printable(str(write_atomic(output, translation_toml(translated, po.name).encode()))))
     untranslated = translated.provenance.translation.untranslated  # type: ignore[union-attr]
     if untranslated:
@@ -587,6 +596,13 @@ def _translate(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return 0
+
+
+def _not_an_input(output: Path, *inputs: str | None) -> None:
+    """Refuse to write `output` over one of the command's own input files."""
+    for given in inputs:
+        if given and output.exists() and Path(given).exists() and output.samefile(given):
+            raise ContentError(output, None, "is an input of this command: give -o another file")
 
 
 def _warn_if_review_due(article: Article, source: str | None) -> None:

@@ -37,6 +37,7 @@ __all__ = [
     "default_output",
     "entries",
     "extract_po",
+    "made_by_apply",
     "summaries",
     "translation_toml",
     "untranslated_fields",
@@ -184,6 +185,17 @@ def extract_po(article: Article, language: str, existing: Path | None = None) ->
     if not _LANGUAGE.fullmatch(language):
         raise ContentError(None, "lang", "must be a language tag such as fr-CA or zh-Hans")
     previous = _read(existing) if existing is not None and existing.exists() else None
+    if previous is not None and existing is not None:
+        project = previous.metadata.get("Project-Id-Version", "").rpartition(" ")[0]
+        made_for = previous.metadata.get("Language", "").replace("_", "-")
+        if project != f"{article.id}.{article.language}" or made_for != language:
+            # Merging would carry another guide's (or language's) strings in as fuzzy ones.
+            raise ContentError(
+                existing,
+                "Project-Id-Version",
+                f"is the translation of {project or 'no guide'} into {made_for or 'no language'}"
+                f", not of {article.id}.{article.language} into {language}: give -o another file",
+            )
     catalog = polib.POFile(wrapwidth=78, check_for_duplicates=False)
     catalog.header = (
         f"{article.title}: translation into {language}.\n"
@@ -467,14 +479,30 @@ def untranslated_fields(article: Article) -> frozenset[str]:
     )
 
 
+APPLIED = "# Made by `backpain-content translate apply` from "
+"""Begins the second line of every guide `translate apply` writes."""
+
+
 def translation_toml(article: Article, po_name: str) -> str:
     """A translated guide as the TOML content file the package loads."""
     head = (
         f"# {article.title}\n"
-        f"# Made by `backpain-content translate apply` from {po_name}:\n"
+        f"{APPLIED}{po_name}:\n"
         "# edit the PO file and apply it again, rather than this file.\n\n"
     )
     return to_toml(article, head)
+
+
+def made_by_apply(path: Path) -> bool:
+    """Whether the file at `path` is a guide `translate apply` wrote (and so one it may
+    write again)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return False
+    lines = head.split("\n")
+    return len(lines) > 1 and lines[1].startswith(APPLIED)
 
 
 def default_output(article: Article) -> str:
