@@ -232,7 +232,11 @@ def _parser() -> argparse.ArgumentParser:
         help="the library the guide is in, whose other languages and related guides the "
         "message names (default: the bundled guides)",
     )
-    mail.add_argument("--eml", metavar="FILE", help="write the message to FILE and send nothing")
+    mail.add_argument(
+        "--eml",
+        metavar="FILE",
+        help="write the message to FILE (- for standard output) and send nothing",
+    )
     mail.add_argument("--smtp-host", metavar="HOST", help="the clinic's mail server")
     mail.add_argument("--smtp-port", type=int, metavar="PORT", help="default: 587, or 465 with tls")
     mail.add_argument(
@@ -806,6 +810,16 @@ def _email(args: argparse.Namespace) -> int:
         plan=plan,
         links=library.links(article) if held else None,
     )
+    if args.eml == "-":
+        # The message on standard output: `... --eml - | sendmail -t`.
+        sys.stdout.flush()
+        raw = getattr(sys.stdout, "buffer", None)
+        if raw is None:  # a text stream standing in for standard output
+            sys.stdout.write(message.as_bytes().decode("utf-8", "replace"))
+        else:
+            raw.write(message.as_bytes())
+            raw.flush()
+        return 0
     if args.eml:
         print(printable(str(write_atomic(args.eml, message.as_bytes()))))
         return 0

@@ -121,6 +121,10 @@ def write_files(folder: str | os.PathLike[str], files: Sequence[tuple[str, bytes
     nothing. Returns the paths written.
     """
     target = Path(folder)
+    if (target.exists() or target.is_symlink()) and not target.is_dir():
+        raise ContentError(target, None, "is not a folder")
+    for name, _ in files:
+        _check_replaceable(target / name)
     temporaries: list[tuple[Path, Path]] = []
     try:
         at = target
@@ -155,6 +159,22 @@ def write_files(folder: str | os.PathLike[str], files: Sequence[tuple[str, bytes
     finally:
         for temporary, _ in temporaries:
             temporary.unlink(missing_ok=True)
+
+
+def _check_replaceable(path: Path) -> None:
+    """Refuse to put a file in the place of a link or a special file: renaming over a
+    symbolic link replaces the link, not the file it points to, and over a device (as
+    root, /dev/stdout) replaces the device with a file."""
+    if path.is_symlink():
+        raise ContentError(
+            path, None, "is a symbolic link: give the path of the file it points to, or remove it"
+        )
+    if path.exists() and not path.is_file():
+        raise ContentError(
+            path,
+            None,
+            "is not a regular file (a folder, a device or a pipe): nothing is written over it",
+        )
 
 
 def write_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
