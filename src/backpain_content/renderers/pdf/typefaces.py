@@ -37,6 +37,7 @@ from ..fonts import (
 )
 from ..shared import direction
 from .fonts import CHARSET, FONT, FONT_BOLD
+from .subsets import SubsetFont
 
 __all__ = ["VERA", "Face", "Typeface", "typeface"]
 
@@ -81,10 +82,10 @@ def _face(script: str) -> Face | None:
             bold = f"{name}-Bold" if files.bold else name
             known = pdfmetrics.getRegisteredFontNames()
             if name not in known:
-                regular = TTFont(name, str(files.regular), subfontIndex=files.subfont)
+                regular = SubsetFont(name, str(files.regular), subfontIndex=files.subfont)
                 pdfmetrics.registerFont(regular)
                 if files.bold:
-                    pdfmetrics.registerFont(TTFont(bold, str(files.bold)))
+                    pdfmetrics.registerFont(SubsetFont(bold, str(files.bold)))
                 # <b> in a paragraph finds the bold face through the family.
                 pdfmetrics.registerFontFamily(
                     name, normal=name, bold=bold, italic=name, boldItalic=bold
