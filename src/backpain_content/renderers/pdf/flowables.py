@@ -14,6 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from .fonts import FONT_BOLD
+from .parsing import parse
 from .styles import TEXT
 from .tagging import Taggable, tags_of
 
@@ -34,8 +35,9 @@ __all__ = [
 @functools.lru_cache(maxsize=4096)
 def _parsed(markup: str, style: ParagraphStyle) -> list[Any]:
     """Parsed paragraph markup. The same text in the same style always parses the same,
-    and parsing is a tenth of a render, so each is parsed once; layout never changes it."""
-    return list(Paragraph(markup, style).frags)
+    and parsing is a tenth of a render, so each is parsed once (and its tags once per
+    shape: see `parsing.py`); layout never changes it."""
+    return parse(markup, style)
 
 
 @functools.lru_cache(maxsize=4096)
