@@ -978,7 +978,9 @@ def main() -> int:
             "  clinic's site. The handout keeps parsed paragraphs and line breaks, the QR code and\n"
             "  the ePub cover, so a repeat reuses them.\n"
             "- **fresh content**: a guide whose every text differs from anything rendered before\n"
-            "  in the process (a new or translated guide): no cache can serve it.\n\n"
+            "  in the process (a new or translated guide): no cache of text can serve it (what\n"
+            "  depends only on fonts, styles and the shape of the markup is kept: the fonts'\n"
+            "  embedded subsets, the fragments of each shape of paragraph).\n\n"
             "This machine is a virtual one whose speed drifts: the same code has measured twice as\n"
             "slow a few minutes apart, and its two cores slow each other down when both are busy.\n\n"
             + report.getvalue(),
