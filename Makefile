@@ -35,12 +35,13 @@ fuzz: $(VENV)/.installed-dev
 	  $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz.py
 	@cat $(FUZZ_REPORT)
 
-# Speed, memory, growth and the peers (pandoc, WeasyPrint); writes docs/performance.md.
+# Speed, memory, growth and the peers (pandoc, WeasyPrint, Typst); writes docs/performance.md.
 bench: $(VENV)/.installed-dev bench-peers
 	@$(BIN)/python -m compileall -q src
 	$(BIN)/python bench/bench.py --write docs/performance.md
 
-# The peers are installed when they can be; bench.py skips, with a line, any that is not.
+# The peers are installed when they can be (benchmark only: never a dependency of the
+# package); bench.py skips, with a line, any that is not.
 bench-peers:
 	@command -v pandoc >/dev/null && ldconfig -p | grep -q libpangoft2 || \
 	  { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq \
@@ -49,6 +50,9 @@ bench-peers:
 	@$(BIN)/python -c "import weasyprint" 2>/dev/null || \
 	  $(BIN)/pip install --quiet "weasyprint==70.0" || \
 	  echo "WeasyPrint could not be installed; the benchmark skips it"
+	@$(BIN)/python -c "import typst" 2>/dev/null || \
+	  $(BIN)/pip install --quiet "typst==0.15.2" || \
+	  echo "Typst could not be installed; the benchmark skips it"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

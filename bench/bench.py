@@ -14,9 +14,11 @@ import argparse
 import datetime
 import gc
 import io
+import itertools
 import json
 import os
 import platform
+import re
 import resource
 import shutil
 import statistics
@@ -572,6 +574,196 @@ def waiting_room_rows(runs: int) -> list[Row]:
     return rows
 
 
+_TYPST_SPECIAL = re.compile(r"""([\\#*_`$<>@\[\]~=+\-/'".])""")
+
+
+def _typst_text(text: str) -> str:
+    """Plain text as Typst markup: every character that markup gives a meaning (`#`, `*`,
+    `_`, `@`, `<`, `//`, `--`, `...`, quotes, a line's `=`, `-`, `+`, `/`) escaped."""
+    return _TYPST_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def typst_markup(article: bc.Article, labels: Any, clinic: bc.Clinic) -> str:
+    """The handout's text as Typst markup, in its reading order (tagged: headings,
+    paragraphs, lists): what `story.story` prints of `article` for `clinic`, its section
+    headings and summaries, the titles the page has room for, the home tips to tick, the
+    urgent signs and the aftercare as lists, the sources, the plan's labels and the
+    clinic's details; in the handout's typeface (Bitstream Vera, ReportLab's copy) at 12 pt."""
+    from backpain_content.renderers.shared import (
+        clinic_voice,
+        contact_lines,
+        independent_note,
+        plain,
+        reference_numbers,
+        review_notice,
+    )
+
+    t = _typst_text
+    language, _, region = article.language.partition("-")
+    lines = [
+        f'#set document(title: "{article.title.replace(chr(92), "").replace(chr(34), "")}")',
+        f'#set text(lang: "{language}", region: "{region or "CA"}", '
+        'font: "Bitstream Vera Sans", size: 12pt)',
+        '#set page(paper: "us-letter", margin: 0.6in)',
+        f"= {t(article.title)}",
+        f"*{t(plain(review_notice(article, labels)))}*",
+        t(article.summary),
+    ]
+    said = clinic_voice(article, labels)
+    if said:
+        lines.append(t(said))
+    own = independent_note(article, labels)
+    numbers = reference_numbers(article)
+    cited: list[str] = []
+
+    def cite(sources: Any) -> str:
+        cited.extend(sources)
+        found = ", ".join(str(number) for number, _ in numbers.cite(sources))
+        return f" \\[{found}\\]" if sources else ""
+
+    for name in ("mechanisms", "causes", "sessions", "lifestyle", "therapies"):
+        part = getattr(article, name)
+        if part is None:
+            continue
+        lines.append(f"== {t(part.short_heading)}")
+        if name in ("causes", "lifestyle"):
+            lines.append(t(part.summary))
+        if name == "sessions":
+            words = labels.sessions_range.format(min=part.typical_min, max=part.typical_max)
+            lines += [t(words), t(part.summary), t(part.chronic_summary)]
+        elif name == "lifestyle":
+            lines += [f"- *{t(item.title)}*" for item in part.items]
+        else:
+            lines.append(" · ".join(f"*{t(item.title)}*" for item in part.items))
+    if own:
+        lines.append(t(own))
+    if article.research is not None:
+        research = article.research
+        lines.append(f"== {t(research.short_heading)}")
+        sources = list(dict.fromkeys(s for item in research.items for s in item.sources))
+        lines.append(t(research.summary) + cite(sources))
+    safety = article.safety
+    lines += [f"== {t(safety.short_heading)}", t(labels.before_pointer)]
+    urgent = safety.urgent_signs
+    lines.append(f"=== {t(urgent.heading)}")
+    lines += [f"- {t(item.summary)}{cite(item.sources)}" for item in urgent.items]
+    if article.aftercare is not None:
+        lines.append(f"== {t(article.aftercare.short_heading)}")
+        lines += [f"- {t(i.summary)}{cite(i.sources)}" for i in article.aftercare.items]
+    listed = "; ".join(
+        f"{number} {t(reference.label)}"
+        for number, reference in enumerate(article.references, 1)
+        if reference.id in cited
+    )
+    lines.append(f"*{t(labels.sources + labels.term_separator)}* {listed}")
+    lines.append(f"== {t(labels.my_plan)}")
+    lines += [t(labels.plan_sessions), t(labels.plan_next), t(labels.plan_exercises)]
+    closing = article.closing
+    lines += [f"== {t(closing.short_heading)}", t(closing.summary)]
+    lines.append(f"*{t(clinic.name)}*")
+    if clinic.location:
+        lines.append(t(clinic.location))
+    lines += [t(line.plain) for line in contact_lines(clinic, labels)]
+    return "\n\n".join(lines) + "\n"
+
+
+def _typst() -> Any:
+    try:
+        import typst
+    except ImportError as exc:
+        print(f"skipping Typst: {exc} (make bench-peers installs it)")
+        return None
+    return typst
+
+
+def _merged_words(pdf: bytes, *sources: object) -> str:
+    """What the structure tree's text (`pdfinfo -struct-text`) runs together: words of
+    `sources` with no space between them, found as the tests find them (tests/structtext.py)."""
+    pdfinfo = shutil.which("pdfinfo")
+    if pdfinfo is None:
+        return "structure text not read (no pdfinfo)"
+    from structtext import fused, vocabulary
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "made.pdf"
+        path.write_bytes(pdf)
+        out = subprocess.run(
+            [pdfinfo, "-struct-text", str(path)], capture_output=True, check=True
+        ).stdout.decode("utf-8", "replace")  # a heading's title may be UTF-16
+    runs = [found[1] for line in out.splitlines() if (found := re.match(r'^\s*"(.*)"\s*$', line))]
+    merged = fused(runs, vocabulary(*sources))
+    return f"merged words in its structure text: {', '.join(merged) or 'none'}"
+
+
+def _changed_words(before: str, after: str) -> int:
+    return sum(a != b for a, b in zip(before.split(), after.split(), strict=False))
+
+
+def typst_rows(runs: int) -> list[Row]:
+    """Typst (PyPI `typst`, the Rust typesetter's bindings) writes the English handout's
+    text as a tagged PDF/UA-1 with a warm compiler, against our fresh-content handout:
+    both get the same fresh guide each time (tests/growth.py's `fresh`, its every string's
+    first word new), the two taking turns so that the machine's drift hits both alike."""
+    typst = _typst()
+    if typst is None:
+        return []
+    import importlib.metadata
+
+    import reportlab
+
+    from backpain_content.renderers.shared import labels_of
+
+    version = importlib.metadata.version("typst")
+    article = bc.load_article()
+    labels = labels_of(article, CLINIC)
+    fonts = str(Path(reportlab.__file__).parent / "fonts")  # Bitstream Vera, as ours
+    compiler = typst.Compiler(font_paths=[fonts], ignore_system_fonts=True)
+
+    def compile_pdf(markup: str) -> bytes:
+        return bytes(compiler.compile(input=markup.encode(), format="pdf", pdf_standards=["ua-1"]))
+
+    guides = [fresh(article) for _ in range(runs + 1)]
+    markups = [typst_markup(guide, labels, CLINIC) for guide in guides]
+    changed = statistics.median(_changed_words(a, b) for a, b in itertools.pairwise(markups))
+    compile_pdf(typst_markup(article, labels, CLINIC))  # a warm compiler
+    bc.render_pdf(article, clinic=CLINIC)
+    times: dict[str, list[float]] = {"typst": [], "ours": []}
+    for guide, markup in zip(guides[1:], markups[1:], strict=True):
+        start = time.perf_counter()
+        compile_pdf(markup)
+        times["typst"].append(time.perf_counter() - start)
+        start = time.perf_counter()
+        bc.render_pdf(guide, clinic=CLINIC)
+        times["ours"].append(time.perf_counter() - start)
+    theirs = statistics.median(times["typst"]) * 1000
+    ours = statistics.median(times["ours"]) * 1000
+    sample = compile_pdf(markups[-1])
+    return [
+        Row(
+            f"Typst {version}: the handout's text, tagged PDF/UA-1, warm compiler",
+            theirs,
+            "ms",
+            fastest=min(times["typst"]) * 1000,
+            note=f"{changed:.0f} words new each time; {len(sample) / 1024:.0f} KiB; "
+            + _merged_words(sample, guides[-1], labels, CLINIC),
+        ),
+        Row(
+            "ours: PDF handout (Letter), fresh content, taking turns with Typst",
+            ours,
+            "ms",
+            fastest=min(times["ours"]) * 1000,
+            note=f"{len(bc.render_pdf(guides[-1], clinic=CLINIC)) / 1024:.0f} KiB",
+        ),
+        Row(
+            "ours / Typst, fresh content (medians)",
+            ours / theirs,
+            "x",
+            2.5,
+            f"fastest runs: {min(times['ours']) / min(times['typst']):.2f}x",
+        ),
+    ]
+
+
 UNTAGGED = "0ca663c"
 """The last commit whose handouts were untagged: the tagged handout is measured against it,
 in the same process, the two taking turns, so that the machine's drift hits both alike."""
@@ -597,6 +789,24 @@ def _untagged_package(folder: Path) -> object | None:
     return importlib.import_module("bc_untagged")
 
 
+def _fit(model: Any, value: Any) -> Any:
+    """`value`, a dump of today's model, with only the fields that `model` (the model of an
+    older package, or a type in it) has: the untagged package knows no field added since."""
+    import typing
+
+    if isinstance(value, dict) and hasattr(model, "model_fields"):
+        fields = model.model_fields
+        return {k: _fit(fields[k].annotation, v) for k, v in value.items() if k in fields}
+    if isinstance(value, list | tuple):
+        inner = [a for a in typing.get_args(model) if a is not Ellipsis]
+        return [_fit(inner[0] if inner else None, v) for v in value]
+    if isinstance(value, dict):  # a model inside Optional, Union or Annotated
+        for candidate in typing.get_args(model):
+            if hasattr(candidate, "model_fields") or typing.get_args(candidate):
+                return _fit(candidate, value)
+    return value
+
+
 def tagging_rows(runs: int) -> list[Row]:
     """The tagged handout against the untagged one of UNTAGGED: repeat and fresh content,
     standard and large print, the two renders taking turns."""
@@ -605,8 +815,11 @@ def tagging_rows(runs: int) -> list[Row]:
         if old is None:
             return [Row("tagged against untagged: not measured (no git history)", 0, "")]
         article = bc.load_article()
-        old_article = old.Article.model_validate(article.model_dump())
-        old_clinic = old.Clinic(**CLINIC.model_dump(exclude_none=True))  # no field it lacks
+        try:
+            old_article = old.Article.model_validate(_fit(old.Article, article.model_dump()))
+        except Exception as exc:  # a change of the model's meaning that _fit cannot bridge
+            return [Row(f"tagged against untagged: not measured ({exc})"[:160], 0, "")]
+        old_clinic = old.Clinic(**_fit(old.Clinic, CLINIC.model_dump(exclude_none=True)))
         rows = []
         for large in (False, True):
             name = "large-print handout" if large else "PDF handout (Letter)"
@@ -620,7 +833,7 @@ def tagging_rows(runs: int) -> list[Row]:
                 for _ in range(runs):
                     new_guide = next(articles) if kind == "fresh content" else article
                     old_guide = (
-                        old.Article.model_validate(new_guide.model_dump())
+                        old.Article.model_validate(_fit(old.Article, new_guide.model_dump()))
                         if kind == "fresh content"
                         else old_article
                     )
@@ -726,8 +939,14 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=60, help="runs per measurement (default 60)")
     parser.add_argument("--clinics", type=int, default=200, help="clinic files in the batch run")
     parser.add_argument("--write", metavar="FILE", help="also write a Markdown report")
+    parser.add_argument(
+        "--only", choices=["typst"], help="measure only these rows (and print them; no report)"
+    )
     args = parser.parse_args()
     gc.collect()
+    if args.only == "typst":
+        print(table(typst_rows(args.runs)))
+        return 0
 
     in_process, repeats, fresh_runs = in_process_rows(args.runs)
     wall, peak = cold([*CLI, "export", "--format", "all"], 11)
@@ -753,6 +972,7 @@ def main() -> int:
     scripts = script_rows(args.runs)
     tagging = tagging_rows(args.runs)
     waiting_room = waiting_room_rows(args.runs)
+    typst = typst_rows(args.runs)
 
     sections = [
         ("In-process: repeat (the same guide and clinic again) and fresh content", in_process),
@@ -763,6 +983,7 @@ def main() -> int:
         ("The waiting room: brochure and poster (US Letter, tabloid), warm", waiting_room),
         ("Growth (the guide 10 and 100 times over, every copy's text distinct)", growth),
         ("Peers on the same text, warm", peers),
+        ("Against Typst: the handout's text as a tagged PDF, fresh content, taking turns", typst),
     ]
     report = io.StringIO()
     report.write(f"Machine: {machine()}\n")
@@ -778,7 +999,9 @@ def main() -> int:
             "  clinic's site. The handout keeps parsed paragraphs and line breaks, the QR code and\n"
             "  the ePub cover, so a repeat reuses them.\n"
             "- **fresh content**: a guide whose every text differs from anything rendered before\n"
-            "  in the process (a new or translated guide): no cache can serve it.\n\n"
+            "  in the process (a new or translated guide): no cache of text can serve it (what\n"
+            "  depends only on fonts, styles and the shape of the markup is kept: the fonts'\n"
+            "  embedded subsets, the fragments of each shape of paragraph).\n\n"
             "This machine is a virtual one whose speed drifts: the same code has measured twice as\n"
             "slow a few minutes apart, and its two cores slow each other down when both are busy.\n\n"
             + report.getvalue(),

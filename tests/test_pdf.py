@@ -789,6 +789,39 @@ def test_rendering_twice_gives_identical_bytes(
     assert bc.render_pdf(article, options=options) == handouts["large-print", "default"].pdf
 
 
+def _drawn_in(font: str) -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    from backpain_content.renderers.pdf.fonts import CHARSET
+
+    beyond = "".join(chr(code) for code in sorted(CHARSET) if code > 0x7F)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, invariant=1, pageCompression=1)  # as handouts are
+    canvas.setFont(font, 12)
+    # Characters outside ASCII get codes in the order first used: two subsets' worth.
+    canvas.drawString(72, 700, "Café “naïve” · 38 °C — " + beyond)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_kept_font_subsets_are_written_as_reportlab_writes_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A SubsetFont writes each subset (program, widths, ToUnicode, descriptor) from parts
+    it made once: the same bytes as ReportLab's own TTFont.addObjects, made afresh or kept."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from backpain_content.renderers.pdf.fonts import FONT
+    from backpain_content.renderers.pdf.subsets import SubsetFont
+
+    ours = _drawn_in(FONT)
+    assert _drawn_in(FONT) == ours  # from the cache
+    assert ours.count(b"/FontFile2") == 2  # two subsets
+    monkeypatch.setattr(SubsetFont, "addObjects", TTFont.addObjects)
+    assert _drawn_in(FONT) == ours
+
+
 _RENDER_IN_A_PROCESS = """
 import sys
 import backpain_content as bc

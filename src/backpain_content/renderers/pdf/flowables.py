@@ -14,6 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Paragraph
 
 from .fonts import FONT_BOLD, StrokedInk, emboldened, stroke_width
+from .parsing import parse
 from .styles import TEXT
 from .tagging import Taggable, tags_of
 
@@ -34,13 +35,14 @@ __all__ = [
 @functools.lru_cache(maxsize=4096)
 def _parsed(markup: str, style: ParagraphStyle) -> list[Any]:
     """Parsed paragraph markup. The same text in the same style always parses the same,
-    and parsing is a tenth of a render, so each is parsed once; layout never changes it."""
-    return _inked(Paragraph(markup, style).frags)
+    and parsing is a tenth of a render, so each is parsed once (and its tags once per
+    shape: see `parsing.py`); layout never changes it."""
+    return _inked(parse(markup, style))
 
 
 def _inked(frags: list[Any]) -> list[Any]:
     """`frags`, with the text in a synthetic bold face in its stroked ink (see
-    `fonts.StrokedInk`); the fragments are the paragraph's own, just parsed."""
+    `fonts.StrokedInk`); the fragments are the paragraph's own, just made."""
     for frag in frags:
         colour = getattr(frag, "textColor", None)
         if not isinstance(colour, colors.Color) or isinstance(colour, StrokedInk):

@@ -13,10 +13,10 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.textobject import PDFTextObject
 
 from ..fonts import vera
+from .subsets import SubsetFont
 
 __all__ = [
     "CHARSET",
@@ -35,9 +35,9 @@ FONT_BOLD = "BPC-Sans-Bold"
 
 def _set_up() -> frozenset[int]:
     # By full path: a bare "Vera.ttf" is looked for in the working folder first.
-    regular = TTFont(FONT, str(vera("Vera.ttf")))
+    regular = SubsetFont(FONT, str(vera("Vera.ttf")))
     pdfmetrics.registerFont(regular)
-    pdfmetrics.registerFont(TTFont(FONT_BOLD, str(vera("VeraBd.ttf"))))
+    pdfmetrics.registerFont(SubsetFont(FONT_BOLD, str(vera("VeraBd.ttf"))))
     # The handout sets no italics (all text is escaped, so none comes from content either):
     # loading the italic faces would cost start-up time for nothing.
     pdfmetrics.registerFontFamily(

@@ -37,6 +37,7 @@ from ..fonts import (
 )
 from ..shared import direction
 from .fonts import CHARSET, EMBOLDENED, FONT, FONT_BOLD
+from .subsets import SubsetFont
 
 __all__ = ["VERA", "Face", "Typeface", "typeface"]
 
@@ -82,13 +83,14 @@ def _face(script: str) -> Face | None:
             bold = f"{name}-Bold" if files.bold else f"{name}{EMBOLDENED}"
             known = pdfmetrics.getRegisteredFontNames()
             if name not in known:
-                regular = TTFont(name, str(files.regular), subfontIndex=files.subfont)
+                regular = SubsetFont(name, str(files.regular), subfontIndex=files.subfont)
                 pdfmetrics.registerFont(regular)
                 if files.bold:
-                    pdfmetrics.registerFont(TTFont(bold, str(files.bold)))
+                    pdfmetrics.registerFont(SubsetFont(bold, str(files.bold)))
                 else:
                     face_file = str(files.regular)
-                    pdfmetrics.registerFont(TTFont(bold, face_file, subfontIndex=files.subfont))
+                    emboldened = SubsetFont(bold, face_file, subfontIndex=files.subfont)
+                    pdfmetrics.registerFont(emboldened)
                 # <b> in a paragraph finds the bold face through the family.
                 pdfmetrics.registerFontFamily(
                     name, normal=name, bold=bold, italic=name, boldItalic=bold
