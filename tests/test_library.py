@@ -433,6 +433,24 @@ def test_import_keeps_a_hostile_posts_text_and_alt_text_and_nothing_that_runs(
         assert never not in draft, never
 
 
+# Found by the fuzzer (tests/test_fuzz.py): a malformed page (a whole page nested in a
+# heading) put its script's code into the draft's title.
+NESTED_PAGE = (
+    "<html><head><title>Back pain</title><script>scriptmark()</script></head><body><article>"
+    "<p>Dry needling helps some people.</p><h1><html><head><title>Back pain</title>"
+    "<script>scriptmark()</script></head><body><article><p>Dry needling helps some people."
+    "</p></article></body></html></h1></article></body></html>"
+)
+
+
+def test_import_never_takes_a_scripts_code_into_the_title(tmp_path: Path) -> None:
+    from backpain_content.readers.blog import import_post
+
+    draft = import_post(tmp_path / "post.html", NESTED_PAGE)
+    assert "scriptmark" not in draft.markdown
+    assert "Dry needling helps some people." in draft.markdown
+
+
 def test_import_of_an_unreadable_post_is_exit_2(tmp_path: Path) -> None:
     post = tmp_path / "post.html"
     post.write_bytes(b"\xff\xfe not utf-8")

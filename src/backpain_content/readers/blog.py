@@ -86,7 +86,7 @@ def _main_text(path: Path, html: str) -> str:
     except ImportError:
         raise ContentError(path, None, f"importing a web page needs {IMPORT_HINT}") from None
     found = trafilatura.extract(
-        _images_kept(html),
+        _cleaned(html),
         output_format="markdown",
         include_comments=False,
         include_tables=True,
@@ -98,7 +98,7 @@ def _main_text(path: Path, html: str) -> str:
     )
     if not found:
         raise ContentError(path, None, "has no article text that could be found")
-    title = trafilatura.extract_metadata(html)
+    title = trafilatura.extract_metadata(_cleaned(html))
     heading = title.title if title is not None and title.title else None
     if heading and not found.lstrip().startswith("# "):
         found = f"# {heading}\n\n{found}"
@@ -117,16 +117,24 @@ def _extraction_settings() -> Any:
     return settings
 
 
-def _images_kept(html: str) -> Any:
-    """The page `html` as a tree, with every image's address that is not a web address
-    (a `data:` or `javascript:` one, which trafilatura drops with the image and so with
-    its alt text) made a placeholder image file: the draft keeps each image's alt text (and
-    never an image's address)."""
+_NEVER_READ = ("script", "style", "noscript", "template", "iframe", "object", "embed")
+
+
+def _cleaned(html: str) -> Any:
+    """The page `html` as a tree without what a reader never sees as the post's words
+    (scripts, styles, frames, embedded objects: a malformed page can put a script inside
+    its heading, whose text would become the draft's title), and with every image's
+    address that is not a web address (a `data:` or `javascript:` one, which trafilatura
+    drops with the image and so with its alt text) made a placeholder image file: the
+    draft keeps each image's alt text (and never an image's address). A new tree each
+    time: trafilatura changes the tree it reads."""
     from trafilatura.utils import load_html
 
     tree = load_html(html)
     if tree is None:
         return html
+    for element in list(tree.iter(*_NEVER_READ)):
+        element.drop_tree()
     for image in tree.iter("img"):
         address = "".join((image.get("src") or "").split()).lower()
         if not address.startswith(("https:", "http:", "/")) or address.startswith("//"):
