@@ -35,6 +35,7 @@ CORPUS: dict[str, str] = {
     "controls": "bell\x07 escape\x1b[31m delete\x7f",
     "bidi-override": "abc\u202edcba",
     "bidi-isolate": "abc\u2066x\u2069",
+    "bidi-isolate-unclosed": "abc\u2066x",
     "newline": "two\nlines",
     "paragraph-10k": ("word " * 2000).strip(),
 }

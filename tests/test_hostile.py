@@ -42,7 +42,7 @@ ALWAYS_REFUSED = {
     "nul",
     "controls",
     "bidi-override",
-    "bidi-isolate",
+    "bidi-isolate-unclosed",
     "invisible-only",
     "invisible-start",
     "line-separator",
@@ -240,7 +240,8 @@ def test_epub_documents_are_well_formed_and_literal(
 def _squeeze(text: str) -> str:
     # pdftotext rejoins words broken across lines and drops a hyphen at a line's end; the
     # model holds text composed (NFC).
-    return unicodedata.normalize("NFC", re.sub(r"[\s\-\u00ad]+", "", text))
+    # The handout draws no bidi isolate (it orders each line's words itself).
+    return unicodedata.normalize("NFC", re.sub(r"[\s\-\u00ad\u2066-\u2069]+", "", text))
 
 
 @pytest.mark.parametrize("name", RENDERED)

@@ -498,3 +498,52 @@ def test_fonts_set_up_in_any_order_or_at_once_give_the_same_bytes(tmp_path: Path
     assert results["english-first"] == results["english-last"] == results["threads"]
     english = bc.render_pdf(bc.load_article())
     assert results["threads"][0] == hashlib.sha256(english).hexdigest()
+
+
+def test_right_to_left_contact_details_are_isolated_in_every_format(tmp_path: Path) -> None:
+    """A phone number in an Arabic guide reads "1 800 555 0199", not "0199 555 800 1":
+    in HTML, the ePub and the HTML email its link is set left to right on its own
+    (dir="ltr", which isolates it); in the text email it is between U+2066 and U+2069;
+    the handout orders its words itself."""
+    article = translated("ar", tmp_path)
+    clinic = bc.Clinic(
+        name="Example Physio",
+        phone="1 800 555 0199",
+        email="front@example.org",
+        website="https://example.org/",
+    )
+    page = str(bc.render_html(article, clinic=clinic))
+    assert '<a href="tel:18005550199" dir="ltr">1 800 555 0199</a>' in page
+    assert '<a href="mailto:front@example.org" dir="ltr">front@example.org</a>' in page
+    with zipfile.ZipFile(io.BytesIO(bc.render("epub", article, clinic=clinic).data)) as book:
+        about = next(book.read(n).decode() for n in book.namelist() if n.endswith("about.xhtml"))
+    assert '<a href="tel:18005550199" dir="ltr">1 800 555 0199</a>' in about
+    message = bc.build_guide_email(
+        article, to="p@example.org", sender="f@example.org", clinic=clinic
+    )
+    text = message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    assert "\u20661 800 555 0199\u2069" in text
+    assert "\u2066front@example.org\u2069" in text
+    html = message.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+    assert 'href="tel:18005550199" dir="ltr"' in html
+    # A left-to-right guide's text email has no isolates.
+    english = bc.build_guide_email(
+        bc.load_article(), to="p@example.org", sender="f@example.org", clinic=clinic
+    )
+    assert "\u2066" not in english.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+    # The handout draws the number in order, with no control character in its text.
+    pdf = bc.render("pdf", article, clinic=clinic).data
+    assert "1 800 555 0199" in re.sub(r"\s+", " ", "".join(struct_text(pdf)))
+
+
+def test_balanced_bidi_isolates_are_allowed_in_text_and_stray_ones_refused() -> None:
+    data = bc.load_article().model_dump()
+    kept = bc.Article.model_validate({**data, "title": "اتصل \u20661 800 555 0199\u2069"})
+    assert kept.title.endswith("\u2069")
+    runs = struct_text(bc.render("pdf", kept).data)
+    assert "1 800 555 0199" in re.sub(r"\s+", " ", "".join(runs))
+    for stray in ("x\u2066y", "x\u2069y", "\u2067a\u2066b\u2069"):
+        with pytest.raises(bc.ContentError, match="bidi isolate"):
+            bc.Article.model_validate({**data, "title": stray})
+    with pytest.raises(bc.ContentError, match="U\\+202E"):
+        bc.Article.model_validate({**data, "title": "abc\u202edcba"})

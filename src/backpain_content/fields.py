@@ -40,9 +40,30 @@ __all__ = [
 SUMMARY_MAX_WORDS = 25
 CLINIC_PLACEHOLDER = "{clinic}"
 
-# Bidi embeddings, overrides and isolates can make text read differently from how it
-# is stored (CVE-2021-42574, "Trojan Source"); plain RTL text needs none of them.
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+# Bidi embeddings and overrides can make text read differently from how it is stored
+# (CVE-2021-42574, "Trojan Source"): refused. Isolates (LRI, RLI, FSI ... PDI) only set a
+# run apart, the standard way to keep a phone number in Arabic text in its order: allowed
+# when each is closed, in order, within the same text.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e")
+_ISOLATES, _POP_ISOLATE = frozenset("\u2066\u2067\u2068"), "\u2069"
+_MAX_ISOLATES = 16
+
+
+def _check_isolates(value: str) -> None:
+    depth = 0
+    for char in value:
+        if char in _ISOLATES:
+            depth += 1
+            if depth > _MAX_ISOLATES:
+                raise ValueError(f"nests more than {_MAX_ISOLATES} bidi isolates")
+        elif char == _POP_ISOLATE:
+            if depth == 0:
+                raise ValueError("closes a bidi isolate (U+2069) that was not opened")
+            depth -= 1
+    if depth:
+        raise ValueError("opens a bidi isolate (U+2066-U+2068) that it does not close (U+2069)")
+
+
 _ALLOWED_CONTROLS = frozenset("\n\t")
 
 
@@ -72,6 +93,7 @@ def _check_text(value: str) -> str:
                 f"contains the line or paragraph separator U+{ord(char):04X}; "
                 "start a new paragraph instead"
             )
+    _check_isolates(value)
     if not value.strip():
         raise ValueError("must not be empty")
     # Text that prints nothing passes for text: a safety warning translated as a word
@@ -79,7 +101,8 @@ def _check_text(value: str) -> str:
     if not any(map(visible, value)):
         raise ValueError("has no visible text: only spaces or invisible characters")
     for end, char in (("begins", value[0]), ("ends", value[-1])):
-        if unicodedata.category(char) == "Cf":
+        # An isolate may open or close the text (a phone number isolated at its end).
+        if unicodedata.category(char) == "Cf" and char not in (*_ISOLATES, _POP_ISOLATE):
             raise ValueError(f"{end} with the invisible character U+{ord(char):04X}")
     return value
 

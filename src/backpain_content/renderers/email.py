@@ -159,7 +159,7 @@ def build_guide_email(
         "labels": labels,
         "subject": subject,
         "clinic_phrase": phrase,
-        "contact": contact_lines(clinic, labels),
+        "contact": contact_lines(clinic, labels, rtl),
         "provenance": plain(provenance_line(article, labels)),
         "safety": article.safety,
         "urgent": article.safety.urgent_signs,

@@ -144,10 +144,19 @@ class ContactLine(NamedTuple):
     """What goes before the link: `Phone: `, or nothing for the booking link."""
     plain: str
     """The whole line as plain text, where links cannot be made (a text email)."""
+    ltr: bool = False
+    """The text is a phone number, an address or a URL: read left to right whatever the
+    guide's direction, so set apart (isolated) from right-to-left text around it, where
+    "1 800 555 0199" would otherwise read "0199 555 800 1"."""
 
 
-def contact_lines(clinic: Clinic, labels: Labels) -> tuple[ContactLine, ...]:
-    """The clinic's contact details as links (tel:, mailto:, http(s):), in a fixed order."""
+LRI, PDI = "\u2066", "\u2069"
+"""Unicode's left-to-right isolate and its end: plain text's way to set apart a run."""
+
+
+def contact_lines(clinic: Clinic, labels: Labels, rtl: bool = False) -> tuple[ContactLine, ...]:
+    """The clinic's contact details as links (tel:, mailto:, http(s):), in a fixed order;
+    in a right-to-left guide (`rtl`), each plain line's number or address isolated."""
     found: list[tuple[str, str, str, str]] = []
     if clinic.phone:
         dial = re.split(r"\s*(?:ext\.?|x)\s*", clinic.phone)[0]
@@ -161,9 +170,10 @@ def contact_lines(clinic: Clinic, labels: Labels) -> tuple[ContactLine, ...]:
     lines = []
     for label, text, href, field in found:
         prefix = f"{label}{labels.term_separator} " if label else ""
-        plain_text = f"{prefix}{text}" if label else f"{text}: {href}"
+        shown, address = (f"{LRI}{text}{PDI}", f"{LRI}{href}{PDI}") if rtl else (text, href)
+        plain_text = f"{prefix}{shown}" if label else f"{text}: {address}"
         source = f"clinic.{field}" if field else "labels.booking"
-        lines.append(ContactLine(label, text, href, source, prefix, plain_text))
+        lines.append(ContactLine(label, text, href, source, prefix, plain_text, bool(field)))
     return tuple(lines)
 
 

@@ -102,6 +102,7 @@ def _face(script: str) -> Face | None:
         return face
 
 
+_ISOLATE_CONTROLS = dict.fromkeys(map(ord, "\u2066\u2067\u2068\u2069"))
 _WORDS = re.compile(r"(\s+)")
 _TAGS = re.compile(r"<[^>]*>")
 
@@ -127,6 +128,10 @@ class Typeface:
         # A narrow no-break space (CLDR's, in "2:30 p.m.") is a space ReportLab breaks
         # lines at, and one Vera has no glyph for: a no-break space keeps the words together.
         text = unicodedata.normalize("NFC", text).replace("\u202f", "\xa0")
+        # Bidi isolates set a run apart for a browser's bidi algorithm; the handout orders
+        # each line's words itself (left-to-right runs kept in their order), and no font
+        # draws the controls.
+        text = text.translate(_ISOLATE_CONTROLS)
         if not self.base.draws(text):
             for word in text.split():
                 if not self.base.draws(word):
