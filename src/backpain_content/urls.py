@@ -23,13 +23,13 @@ _FORBIDDEN = frozenset('<>"{}|\\^`')
 _EAST_ASIAN = frozenset({"CJK", "HIRAGANA", "KATAKANA", "HANGUL", "BOPOMOFO"})
 
 
-def _check_characters(value: str, allowed: frozenset[str] = frozenset()) -> None:
+def _check_characters(value: str, forbidden: frozenset[str] = _FORBIDDEN) -> None:
     for char in value:
         category = unicodedata.category(char)
-        if category[0] in "CZ" and char not in allowed:
+        if category[0] in "CZ":
             kind = "space" if category[0] == "Z" else "control or invisible character"
             raise ValueError(f"must be a URL without a {kind} (U+{ord(char):04X})")
-        if char in _FORBIDDEN - allowed or char in "'":
+        if char in forbidden:
             raise ValueError("must be a URL without spaces, quotes, braces or angle brackets")
 
 
@@ -102,7 +102,9 @@ def link_url(value: str) -> str:
     """`value`, a path on the host's own site (`/guides/x`, `x.fr-CA.html`) or an https
     URL (kept as `web_url` writes it): never a script, and nothing that would end the
     attribute it is written in."""
-    _check_characters(value)
+    # A path is written as it is given: no quote of either kind, which could end an
+    # attribute in a page that does not quote as ours does.
+    _check_characters(value, _FORBIDDEN | {"'"})
     head = value.split("/", 1)[0]
     if ":" in head:
         return web_url(value)
