@@ -29,7 +29,7 @@ from lxml import html as lxml_html
 
 from hostile import CORPUS
 
-DOORS = 7
+DOORS = 8
 """How many properties share the budget."""
 
 SLOWEST_CASE = 20.0
@@ -87,8 +87,9 @@ _MARKUP = [
     "{clinic}",
     "\u202eexe.pdf",
     "\u2060",
-    "\u2028",
     "\x00",
+    # Every character Python's str.splitlines() ends a line at but msgfmt does not.
+    *("\u2028", "\u2029", "\u0085", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e"),
 ]
 
 hostile_text = st.one_of(

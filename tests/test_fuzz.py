@@ -348,3 +348,78 @@ def test_fuzz_command_arguments(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
         assert "internal error" not in err, (argv, err)
 
     print(run_for("command arguments", prop, count))
+
+
+_OUTPUT_KINDS = ("symlink", "fifo", "device", "directory", "dash", "file", "new")
+
+
+def _output_path(folder: Path, kind: str) -> tuple[str, Path | None]:
+    """An output path of `kind` in `folder` (made anew), and what must be left as it was."""
+    import os
+
+    path = folder / f"out-{kind}"
+    if path.is_symlink() or path.is_file():
+        path.unlink()
+    if kind == "symlink":
+        target = folder / "target.txt"
+        target.write_bytes(b"keep")
+        path.symlink_to(target)
+        return str(path), target
+    if kind == "fifo":
+        if not path.exists():
+            os.mkfifo(path)
+        return str(path), path
+    if kind == "device":
+        return "/dev/null", None
+    if kind == "directory":
+        path.mkdir(exist_ok=True)
+        return str(path), path
+    if kind == "dash":
+        return "-", None
+    if kind == "file":
+        path.write_bytes(b"keep")
+        return str(path), path
+    return str(path), None
+
+
+def test_fuzz_output_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every command that writes, to every kind of path: a link, a FIFO, a device, a
+    folder, `-`, a file it did not make, a new path. Refused in one line or written, and
+    never a link, FIFO, device or folder replaced (nor a write blocked on a FIFO)."""
+    monkeypatch.chdir(tmp_path)
+    root = Path(__file__).resolve().parent.parent
+    po = str(root / "translations" / "dry-needling-back-pain.fr-CA.po")
+    source = str(ARTICLES / "dry-needling-back-pain.en-CA.toml")
+    post = tmp_path / "post.md"
+    post.write_text("# Back pain\n\nWalking helps.\n", encoding="utf-8")
+    commands = {
+        "email": ["email", "--to", "p@example.org", "--from", "f@example.org", "--eml"],
+        "apply": ["translate", "apply", po, "--source", source, "-o"],
+        "extract": ["translate", "extract", "--lang", "fr-CA", "-o"],
+        "export": ["export", "--format", "html", "--out"],
+        "import": ["import", str(post), "-o"],
+    }
+    count = [0]
+
+    @ROUND
+    @given(st.sampled_from(sorted(commands)), st.sampled_from(_OUTPUT_KINDS))
+    def prop(command: str, kind: str) -> None:
+        import stat
+
+        count[0] += 1
+        where, kept = _output_path(tmp_path, kind)
+        before = kept.lstat().st_mode if kept is not None and kept.exists() else None
+        status, _, err = timed(lambda: run_command([*commands[command], where]))
+        assert status in (0, 1, 2), (command, kind, err)
+        assert "Traceback" not in err, err
+        assert "internal error" not in err, err
+        if kind == "symlink":
+            assert Path(where).is_symlink()
+            assert kept is not None
+            assert kept.read_bytes() == b"keep"
+        elif kind in ("fifo", "directory") and kept is not None and before is not None:
+            assert stat.S_IFMT(kept.lstat().st_mode) == stat.S_IFMT(before)
+        elif kind == "device":
+            assert Path("/dev/null").is_char_device()
+
+    print(run_for("output paths", prop, count))

@@ -128,7 +128,8 @@ def _poppler_text(pdf: bytes, tmp_path: Path) -> str:
 
 
 def _squash(text: str) -> str:
-    return unicodedata.normalize("NFC", re.sub(r"\s+", "", text))
+    # The handout draws no bidi isolate (U+2066-U+2069): it orders each line's words itself.
+    return unicodedata.normalize("NFC", re.sub(r"[\s\u2066-\u2069]+", "", text))
 
 
 def _reading(report: Report) -> str:

@@ -570,7 +570,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _translate(args: argparse.Namespace) -> int:
-    from .output import write_atomic
+    from .output import check_replaceable, write_atomic
     from .translate import apply_po, default_output, extract_po, made_by_apply, translation_toml
 
     if args.step == "extract":
@@ -584,6 +584,7 @@ def _translate(args: argparse.Namespace) -> int:
     translated = apply_po(po, source, allow_partial=args.allow_partial)
     output = Path(args.output or default_output(translated))
     _not_an_input(output, args.po, args.source)
+    check_replaceable(output)  # before reading it: a pipe would keep the command waiting
     if output.exists() and not made_by_apply(output):
         raise ContentError(
             output,

@@ -44,6 +44,9 @@ def read_text(path: Path) -> str:
     try:
         if path.is_dir():
             raise ContentError(path, None, "is a folder, not a file")
+        if path.exists() and not path.is_file():
+            # A pipe or a device could keep the command waiting for ever.
+            raise ContentError(path, None, "is not a regular file (a pipe or a device)")
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except ContentError:

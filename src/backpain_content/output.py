@@ -20,6 +20,7 @@ from .model import Article, Clinic, PatientPlan
 from .options import GuideLinks, Paper
 
 __all__ = [
+    "check_replaceable",
     "export",
     "file_stem",
     "output_name",
@@ -124,7 +125,7 @@ def write_files(folder: str | os.PathLike[str], files: Sequence[tuple[str, bytes
     if (target.exists() or target.is_symlink()) and not target.is_dir():
         raise ContentError(target, None, "is not a folder")
     for name, _ in files:
-        _check_replaceable(target / name)
+        check_replaceable(target / name)
     temporaries: list[tuple[Path, Path]] = []
     try:
         at = target
@@ -161,7 +162,7 @@ def write_files(folder: str | os.PathLike[str], files: Sequence[tuple[str, bytes
             temporary.unlink(missing_ok=True)
 
 
-def _check_replaceable(path: Path) -> None:
+def check_replaceable(path: Path) -> None:
     """Refuse to put a file in the place of a link or a special file: renaming over a
     symbolic link replaces the link, not the file it points to, and over a device (as
     root, /dev/stdout) replaces the device with a file."""

@@ -266,6 +266,9 @@ def _put(data: Any, path: tuple[str | int, ...], value: Any) -> None:
 
 def _read(path: Path) -> polib.POFile:
     module = _polib()
+    if path.exists() and not path.is_file():
+        # A folder, or a pipe or device that could keep the command waiting for ever.
+        raise ContentError(path, None, "is not a regular file (a folder, a pipe or a device)")
     try:
         with path.open("rb") as handle:
             raw = handle.read(4 * 1024 * 1024 + 1)
@@ -496,6 +499,8 @@ def translation_toml(article: Article, po_name: str) -> str:
 def made_by_apply(path: Path) -> bool:
     """Whether the file at `path` is a guide `translate apply` wrote (and so one it may
     write again)."""
+    if not path.is_file():
+        return False
     try:
         with path.open("rb") as handle:
             head = handle.read(4096).decode("utf-8", "replace")
