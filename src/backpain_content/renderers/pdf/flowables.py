@@ -4,8 +4,10 @@ the sessions row's markers and the invisible marks that make the PDF's bookmarks
 
 from __future__ import annotations
 
-import functools
-from typing import Any, TypeVar
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -32,12 +34,60 @@ __all__ = [
 ]
 
 
-@functools.lru_cache(maxsize=4096)
-def _parsed(markup: str, style: ParagraphStyle) -> list[Any]:
+_T = TypeVar("_T")
+
+
+class _KeptWhenReused(Generic[_T]):
+    """A bounded cache of what `make` makes from a key, that keeps a value only when its
+    key comes again: the guide's text is rendered again and again (every handout of a
+    guide, for every clinic and patient), while fresh text (a new or translated guide) is
+    made once. Fresh text kept would fill the cache with what is never read again and have
+    the garbage collector go over it after every render; so a key is first only noted (by
+    its hash, a number), and its value is kept when it is asked for again. Both are bounded
+    (least recently used first out) and read and written under a lock: every thread can
+    call it at once. `make` gets the key, then any `more` (which is no part of the key)."""
+
+    def __init__(self, make: Callable[..., _T], size: int) -> None:
+        self.__wrapped__ = make
+        self._size = size
+        self._kept: OrderedDict[tuple[Any, ...], _T] = OrderedDict()
+        self._seen: OrderedDict[int, None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def __call__(self, *key: Any, **more: Any) -> _T:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+                return found
+        made = self.__wrapped__(*key, **more)
+        noted = hash(key)
+        with self._lock:
+            if noted in self._seen:
+                del self._seen[noted]
+                made = self._kept.setdefault(key, made)
+                if len(self._kept) > self._size:
+                    self._kept.popitem(last=False)
+            else:
+                self._seen[noted] = None
+                if len(self._seen) > self._size:
+                    self._seen.popitem(last=False)
+        return made
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+            self._seen.clear()
+
+
+def _parse(markup: str, style: ParagraphStyle) -> list[Any]:
     """Parsed paragraph markup. The same text in the same style always parses the same,
     and parsing is a tenth of a render, so each is parsed once (and its tags once per
     shape: see `parsing.py`); layout never changes it."""
     return _inked(parse(markup, style))
+
+
+_parsed = _KeptWhenReused(_parse, 4096)
 
 
 def _inked(frags: list[Any]) -> list[Any]:
@@ -52,13 +102,13 @@ def _inked(frags: list[Any]) -> list[Any]:
     return list(frags)
 
 
-@functools.lru_cache(maxsize=4096)
-def _layout(
-    markup: str, style: ParagraphStyle, width: float, bullet: str | None
+def _lay_out(
+    markup: str, style: ParagraphStyle, width: float, bullet: str | None, *, frags: list[Any]
 ) -> tuple[Any, list[Any], list[float], float, float]:
     """A paragraph's line breaks at a width, with its bullet (which can narrow the first
-    line): its layout, words, line widths and size."""
-    laid_out = Paragraph(markup, style, bulletText=bullet, frags=_parsed(markup, style))
+    line): its layout, words, line widths and size. `frags` is the markup parsed (see
+    `_parsed`), as the paragraph being laid out holds it."""
+    laid_out = Paragraph(markup, style, bulletText=bullet, frags=frags)
     laid_out.wrap(width, 1e9)
     return (
         laid_out.blPara,  # type: ignore[attr-defined]
@@ -67,6 +117,9 @@ def _layout(
         laid_out.width,
         laid_out.height,
     )
+
+
+_layout = _KeptWhenReused(_lay_out, 4096)
 
 
 def _line_texts(laid: Any) -> list[str]:
@@ -205,7 +258,9 @@ class _SharedParagraph(Taggable, _WordBreaks):
         if self._markup is None:
             self._wrapped = super().wrap(available_width, available_height)
         else:
-            layout = _layout(self._markup, self.style, available_width, self.bulletText)
+            layout = _layout(
+                self._markup, self.style, available_width, self.bulletText, frags=self.frags
+            )
             self.blPara, self.frags, self._wrapWidths, self.width, self.height = layout
             self._wrapped = (self.width, self.height)
         self._wrapped_width = available_width
@@ -217,7 +272,7 @@ def laid_out(markup: str, style: ParagraphStyle, width: float) -> Paragraph:
     for a part that another flowable draws and tags (a word of a `WordParagraph`)."""
     made = Paragraph(markup, style, frags=_parsed(markup, style))
     made.blPara, made.frags, made._wrapWidths, made.width, made.height = _layout(  # type: ignore[attr-defined]
-        markup, style, width, None
+        markup, style, width, None, frags=made.frags
     )
     return made
 

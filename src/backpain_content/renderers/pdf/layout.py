@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from reportlab.lib import colors
+from reportlab.platypus import frames
 
 from ...labels import Labels
 from ...model import Article, Clinic, PatientPlan, default_clinic
@@ -15,7 +18,7 @@ from .styles import LARGE, PAPER, STANDARD, VERA_TYPE, Sizes, Styles, Type, styl
 from .text import Text
 from .typefaces import Typeface, typeface
 
-__all__ = ["Layout"]
+__all__ = ["CopyableFrame", "Layout"]
 
 
 @dataclass(frozen=True)
@@ -120,3 +123,25 @@ def _type(face: Typeface) -> Type:
     if face.vera:
         return VERA_TYPE
     return Type(face.base.name, face.base.bold, face.base.shaping, "CJK" if face.cjk else None)
+
+
+_UNCHANGING = (str, int, float, bool, type(None))
+
+
+class CopyableFrame(frames.Frame):
+    """A ReportLab frame whose deep copy is made without going over its every number.
+
+    ReportLab deep-copies the document's frame each time it measures what is kept together
+    (a heading with what follows it, a `KeepTogether`): some ten times a handout, each a
+    walk over two dozen numbers. The copy is the same: what cannot change (numbers,
+    strings) shared, as a deep copy shares it, and anything else deep-copied; written
+    straight into the new frame's attributes, as a deep copy writes them."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> CopyableFrame:
+        made = type(self).__new__(type(self))
+        memo[id(self)] = made
+        made.__dict__.update(
+            (name, value if type(value) in _UNCHANGING else copy.deepcopy(value, memo))
+            for name, value in self.__dict__.items()
+        )
+        return made

@@ -22,7 +22,7 @@ from ...errors import ContentError
 from ..shared import clinic_phrase, provenance_line
 from .flowables import OutlineMark
 from .fonts import FONT, FONT_BOLD
-from .layout import Layout
+from .layout import CopyableFrame, Layout
 from .styles import MUTED
 from .tagging import TaggedCanvas, Tagger, in_language, tags_of
 
@@ -121,7 +121,7 @@ class Furniture:
         """Where the text goes on the first page, or on every later one: between the
         header and the footer."""
         sizes, kind = self.layout.sizes, self.pages[0 if first else 1]
-        return Frame(
+        return CopyableFrame(
             sizes.margin,
             sizes.margin + kind.footer_height,
             self.layout.width,

@@ -17,7 +17,7 @@ from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 from ...errors import ContentError
 from ...model import Article
 from ..shared import source_date
-from .layout import Layout
+from .layout import CopyableFrame, Layout
 from .page import document_info, stamp
 from .styles import Sizes
 from .tagging import Section, StructNode, TaggedCanvas, Tagger
@@ -54,7 +54,7 @@ def hanging(article: Article, sizes: Sizes) -> float:
 
 def frame(name: str, left: float, bottom: float, width: float, height: float) -> Frame:
     """A frame with no padding: a sheet's margins are its frames' places."""
-    return Frame(
+    return CopyableFrame(
         left,
         bottom,
         width,
