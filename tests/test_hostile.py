@@ -377,6 +377,10 @@ import backpain_content as bc
 # dates and times being naive.
 import ebooklib.epub, PIL.Image, reportlab.platypus, reportlab.graphics.barcode.qr
 import babel.dates
+# The package loads its names on first use (PEP 562): loaded here, before listening, as an
+# app that uses them has them loaded (loading reads Python's own files, not the guide's).
+for name in bc.__all__:
+    getattr(bc, name)
 
 logo = Path(sys.argv[1])
 opened, blocked = [], []

@@ -168,7 +168,7 @@ def test_wheel_contents(wheel: Path) -> None:
         assert any(dependency in line.lower() for line in requires), (
             f"METADATA does not require {dependency}: {requires}"
         )
-    assert f"{SCRIPT} = {PACKAGE}.cli:run" in entry_points, entry_points
+    assert f"{SCRIPT} = {PACKAGE}.start:run" in entry_points, entry_points
 
 
 def test_installed_package_renders_from_site_packages(venv: Venv) -> None:
