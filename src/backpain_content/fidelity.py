@@ -22,6 +22,8 @@ import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from .renderers.cldr import locale_of
+
 __all__ = ["Slip", "check_translation", "figures", "summary_of_slips"]
 
 EMERGENCY_NUMBERS = frozenset({"911", "811", "999", "112", "111", "988", "000"})
@@ -52,14 +54,7 @@ class Slip:
 @functools.cache
 def _decimal_sign(language: str) -> str:
     """The decimal sign of `language` (a BCP 47 tag), as CLDR gives it."""
-    from babel import Locale, UnknownLocaleError
-
-    for tag in (language, language.split("-")[0]):
-        try:
-            return str(Locale.parse(tag, sep="-").number_symbols["latn"]["decimal"])
-        except (UnknownLocaleError, ValueError, KeyError):
-            continue
-    return "."
+    return str(locale_of(language).number_symbols["latn"]["decimal"])
 
 
 def figures(text: str, language: str) -> set[str]:
